@@ -1,0 +1,187 @@
+"""The ``ninjagen`` command.
+
+``build_parser()`` describes the command line and ``main(argv)`` runs it and
+returns the exit status; tests call both directly.  This is the one place
+where a :class:`NinjagenError` becomes a single line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from typing import Optional, Sequence
+
+from . import __version__
+from .errors import NinjagenError
+
+__all__ = ["build_parser", "main", "console_main"]
+
+PROG = "ninjagen"
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Generate a build.ninja for Python C/C++ extension modules, and run ninja on it.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--help-compiler", action="store_true", help="list the available compiler types and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def project_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("-C", dest="project_dir", default=".", metavar="DIR",
+                       help="the project folder (default: the current one)")
+
+    cfg = sub.add_parser("configure", help="write build.ninja and compile_commands.json")
+    project_option(cfg)
+    cfg.add_argument("-B", "--build-dir", metavar="DIR",
+                     help="folder for objects, depfiles and ninja's logs (default: build)")
+    cfg.add_argument("--python", metavar="PATH", help="build for this Python interpreter (default: the running one)")
+    cfg.add_argument("--compiler", metavar="TYPE", help="compiler type (see show-compilers)")
+    cfg.add_argument("--link-jobs", type=_positive, metavar="N", help="links that may run at once")
+    cfg.add_argument("-n", "--dry-run", action="store_true", help="say what would be written, write nothing")
+    cfg.add_argument("--force", action="store_true", help="make the next build rebuild everything")
+
+    bld = sub.add_parser("build", help="run ninja (configuring first if needed)")
+    project_option(bld)
+    bld.add_argument("-j", "--jobs", type=_positive, metavar="N", help="parallel jobs (default: ninja's)")
+    bld.add_argument("--force", action="store_true", help="rebuild everything")
+    bld.add_argument("targets", nargs="*", help="extension names or files (default: everything)")
+
+    cln = sub.add_parser("clean", help="remove what the build wrote")
+    project_option(cln)
+
+    sub.add_parser("show-compilers", help="list the available compiler types")
+    return parser
+
+
+def _cmd_configure(args: argparse.Namespace) -> int:
+    from .configure import configure
+
+    result = configure(args.project_dir, build_dir=args.build_dir, python=args.python, compiler=args.compiler,
+                       link_jobs=args.link_jobs, dry_run=args.dry_run, force=args.force)
+    if not args.dry_run:
+        print(f"ninjagen: wrote {os.path.relpath(result.build_ninja)} "
+              f"({len(result.extensions)} extension modules for Python "
+              f"{result.target.version[0]}.{result.target.version[1]}, compiler {result.compiler.compiler_type}); "
+              "now run: ninja")
+    return 0
+
+
+def _build_dir_of(build_ninja: str) -> str:
+    with open(build_ninja, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"builddir = (.*)$", line.rstrip("\n"))
+            if m:
+                return m.group(1).replace("$ ", " ").replace("$:", ":").replace("$$", "$")
+    return "build"
+
+
+def _environment_changed(state: dict) -> bool:
+    captured = state.get("environment") or {}
+    return any(os.environ.get(k) != v for k, v in captured.items())
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .configure import BUILD_NINJA, configure, forget_build_log, read_state
+    from .runner import run_ninja
+
+    root = os.path.abspath(args.project_dir)
+    build_ninja = os.path.join(root, BUILD_NINJA)
+    if not os.path.isfile(build_ninja):
+        configure(root)
+    build_dir = _build_dir_of(build_ninja)
+    state = read_state(root, build_dir) or {}
+    if state.get("configure_args") is not None and _environment_changed(state):
+        print("ninjagen: the compiler environment changed; reconfiguring", file=sys.stderr)
+        rc = main(["configure", "-C", root, *state["configure_args"]])
+        if rc:
+            return rc
+    if args.force:
+        forget_build_log(os.path.join(root, build_dir))
+    extensions = state.get("extensions", [])
+    ninja_args = []
+    if args.jobs:
+        ninja_args += ["-j", str(args.jobs)]
+    if any(e.get("optional") for e in extensions):
+        ninja_args += ["-k", "0"]  # an optional module's failure must not stop the others
+    if run_ninja([*ninja_args, *args.targets], cwd=root).returncode == 0:
+        return 0
+    return _report_failure(root, extensions, args.targets)
+
+
+def _report_failure(root: str, extensions: list, targets: Sequence[str]) -> int:
+    """After a failed build: skipped optional modules are fine, anything else is an error."""
+    from .runner import run_ninja
+
+    wanted = [e for e in extensions if not targets or e["name"] in targets or e["output"] in targets]
+    unbuilt = [e for e in wanted
+               if "no work to do" not in run_ninja(["-n", e["name"]], cwd=root, capture=True).stdout]
+    required = [e["name"] for e in unbuilt if not e.get("optional")]
+    for e in unbuilt:
+        if e.get("optional"):
+            print(f"ninjagen: skipped optional extension {e['name']}: it failed to build", file=sys.stderr)
+    if required or not unbuilt:
+        what = f": {', '.join(required)}" if required else ""
+        print(f"ninjagen: error: build failed{what}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_clean(args: argparse.Namespace) -> int:
+    from .configure import BUILD_NINJA
+    from .runner import run_ninja
+
+    root = os.path.abspath(args.project_dir)
+    if not os.path.isfile(os.path.join(root, BUILD_NINJA)):
+        raise NinjagenError(f"no {BUILD_NINJA} in {root}: nothing to clean")
+    return run_ninja(["-t", "clean"], cwd=root).returncode
+
+
+def _cmd_show_compilers(args: argparse.Namespace) -> int:
+    from .compilers import show_compilers
+
+    show_compilers()
+    return 0
+
+
+_COMMANDS = {
+    "configure": _cmd_configure,
+    "build": _cmd_build,
+    "clean": _cmd_clean,
+    "show-compilers": _cmd_show_compilers,
+}
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.help_compiler:
+        return _cmd_show_compilers(args)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return _COMMANDS[args.command](args)
+    except NinjagenError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+def console_main() -> None:
+    sys.exit(main())

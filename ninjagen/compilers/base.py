@@ -1,0 +1,498 @@
+"""CCompiler: the distutils compiler interface, recording Ninja build statements.
+
+A compiler class owns a toolchain's vocabulary: its file suffixes, its flag
+spellings (the ``*_option`` hooks), its executables, and the template that
+holds its ninja rules.  ``compile``, ``link`` and friends keep distutils'
+names, arguments and return values, but add build statements to
+``self.graph`` instead of running anything.  Only the configure-time
+utilities (``spawn``, ``execute``, ``mkpath``, ``move_file``) and the probes
+(``has_function``) start processes.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from pathlib import PurePath
+from typing import Any, ClassVar, Iterable, Mapping, Optional, Sequence, Union
+
+from ..errors import CompileError, ConfigError
+from ..extension import LANGUAGES, SOURCE_LANGUAGES
+from ..graph import BuildGraph, Edge
+from ..target import Target
+
+__all__ = ["CCompiler", "gen_preprocess_options", "gen_lib_options"]
+
+#: a macro as distutils passes it: (name, value), (name, None), or (name,) to undefine
+MacroSpec = Union[tuple[str, Optional[str]], tuple[str]]
+
+
+def gen_preprocess_options(macros: Sequence[MacroSpec], include_dirs: Sequence[str], compiler: Any = None) -> list[str]:
+    """Preprocessor options for *macros* and *include_dirs*.
+
+    As distutils: ``(name,)`` undefines, ``(name, None)`` defines without a
+    value, ``(name, value)`` defines with one.  The spelling comes from
+    *compiler*'s ``macro_option`` / ``undef_option`` / ``include_dir_option``
+    hooks (``-D``/``-U``/``-I`` when no compiler is given).
+    """
+    hooks = compiler if compiler is not None else CCompiler
+    opts: list[str] = []
+    for macro in macros:
+        if not isinstance(macro, tuple) or not 1 <= len(macro) <= 2:
+            raise ConfigError(f"bad macro definition {macro!r}: each macro must be a 1- or 2-tuple")
+        if len(macro) == 1:
+            opts.append(hooks.undef_option(macro[0]))
+        else:
+            opts.append(hooks.macro_option(macro[0], macro[1]))
+    for d in include_dirs:
+        opts.append(hooks.include_dir_option(d))
+    return opts
+
+
+def gen_lib_options(compiler: "CCompiler", library_dirs: Sequence[str], runtime_library_dirs: Sequence[str], libraries: Sequence[str]) -> list[str]:
+    """Linker options for library search directories, runtime paths and libraries.
+
+    A library given with a directory part (``"sub/foo"``) is looked up with
+    ``compiler.find_library_file`` and passed as a file, as distutils does;
+    one that cannot be found is an error here rather than a warning.
+    """
+    opts = [compiler.library_dir_option(d) for d in library_dirs]
+    for d in runtime_library_dirs:
+        opt = compiler.runtime_library_dir_option(d)
+        opts.extend(opt if isinstance(opt, list) else [opt])
+    for lib in libraries:
+        lib_dir, lib_name = os.path.split(lib)
+        if lib_dir:
+            lib_file = compiler.find_library_file([lib_dir], lib_name)
+            if not lib_file:
+                raise ConfigError(f"no library file for {lib!r} found in {lib_dir}")
+            opts.append(lib_file)
+        else:
+            opts.append(compiler.library_option(lib))
+    return opts
+
+
+def _as_list(value: Optional[Iterable[str]], what: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        raise ConfigError(f"{what} must be a list of strings, not the string {value!r}")
+    return [os.fspath(v) for v in value]
+
+
+class CCompiler:
+    """Abstract toolchain.  Subclasses set the class variables and hooks."""
+
+    compiler_type: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    #: the template in templates/ that holds this toolchain's rules (without .ninja.j2)
+    template: ClassVar[str] = ""
+
+    src_extensions: ClassVar[tuple[str, ...]] = tuple(SOURCE_LANGUAGES)
+    obj_extension: ClassVar[str] = ".o"
+    static_lib_extension: ClassVar[str] = ".a"
+    shared_lib_extension: ClassVar[str] = ".so"
+    dylib_lib_extension: ClassVar[str] = ".so"
+    exe_extension: ClassVar[str] = ""
+    static_lib_format: ClassVar[str] = "lib%s%s"
+    shared_lib_format: ClassVar[str] = "lib%s%s"
+    language_map: ClassVar[dict[str, str]] = SOURCE_LANGUAGES
+    language_order: ClassVar[tuple[str, ...]] = LANGUAGES
+
+    #: the rules whose statements are compiles (they go to compile_commands.json)
+    compile_rules: ClassVar[tuple[str, ...]] = ()
+
+    #: executable name -> default command; set_executables accepts only these keys
+    executables: ClassVar[dict[str, Optional[list[str]]]] = {}
+
+    SHARED_OBJECT: ClassVar[str] = "shared_object"
+    SHARED_LIBRARY: ClassVar[str] = "shared_library"
+    EXECUTABLE: ClassVar[str] = "executable"
+
+    def __init__(self, verbose: int = 0, dry_run: bool = False, force: bool = False,
+                 target: Optional[Target] = None, graph: Optional[BuildGraph] = None) -> None:
+        self.verbose = verbose
+        self.dry_run = dry_run
+        self.force = force
+        self.target = target if target is not None else Target.current()
+        self.graph = graph if graph is not None else BuildGraph()
+        #: where probes keep their cache and scratch files
+        self.build_dir = "build"
+        self.macros: list[MacroSpec] = []
+        self.include_dirs: list[str] = []
+        self.libraries: list[str] = []
+        self.library_dirs: list[str] = []
+        self.runtime_library_dirs: list[str] = []
+        self.objects: list[str] = []
+        self.commands: dict[str, list[str]] = {
+            key: list(value) for key, value in type(self).executables.items() if value is not None
+        }
+
+    #: environment variables that customize() reads
+    environment_variables: ClassVar[tuple[str, ...]] = ()
+
+    def customize(self, environ: Mapping[str, str]) -> None:
+        """Adapt the executables to the target Python and *environ* (default: nothing)."""
+
+    # ---------------------------------------------------------------- executables
+    def set_executables(self, **kwargs: Union[str, Sequence[str]]) -> None:
+        """Set commands by name (``compiler_so="gcc -fPIC"`` or a list of words)."""
+        for key, value in kwargs.items():
+            self.set_executable(key, value)
+
+    def set_executable(self, key: str, value: Union[str, Sequence[str]]) -> None:
+        if key not in type(self).executables:
+            raise ConfigError(
+                f"unknown executable {key!r} for compiler type {self.compiler_type!r} "
+                f"(valid: {', '.join(sorted(type(self).executables))})"
+            )
+        words = shlex.split(value) if isinstance(value, str) else [str(v) for v in value]
+        if not words:
+            raise ConfigError(f"executable {key!r} for compiler type {self.compiler_type!r} is empty")
+        self.commands[key] = words
+
+    def command(self, key: str) -> list[str]:
+        try:
+            return self.commands[key]
+        except KeyError:
+            raise ConfigError(f"compiler type {self.compiler_type!r} has no {key!r} command set") from None
+
+    # ------------------------------------------------------------ option methods
+    def define_macro(self, name: str, value: Optional[str] = None) -> None:
+        self._forget_macro(name)
+        self.macros.append((name, value))
+
+    def undefine_macro(self, name: str) -> None:
+        self._forget_macro(name)
+        self.macros.append((name,))
+
+    def _forget_macro(self, name: str) -> None:
+        self.macros = [m for m in self.macros if m[0] != name]
+
+    def add_include_dir(self, dir: str) -> None:
+        self.include_dirs.append(os.fspath(dir))
+
+    def set_include_dirs(self, dirs: Iterable[str]) -> None:
+        self.include_dirs = _as_list(dirs, "include_dirs")
+
+    def add_library(self, libname: str) -> None:
+        self.libraries.append(libname)
+
+    def set_libraries(self, libnames: Iterable[str]) -> None:
+        self.libraries = _as_list(libnames, "libraries")
+
+    def add_library_dir(self, dir: str) -> None:
+        self.library_dirs.append(os.fspath(dir))
+
+    def set_library_dirs(self, dirs: Iterable[str]) -> None:
+        self.library_dirs = _as_list(dirs, "library_dirs")
+
+    def add_runtime_library_dir(self, dir: str) -> None:
+        self.runtime_library_dirs.append(os.fspath(dir))
+
+    def set_runtime_library_dirs(self, dirs: Iterable[str]) -> None:
+        self.runtime_library_dirs = _as_list(dirs, "runtime_library_dirs")
+
+    def add_link_object(self, object: str) -> None:
+        self.objects.append(os.fspath(object))
+
+    def set_link_objects(self, objects: Iterable[str]) -> None:
+        self.objects = _as_list(objects, "objects")
+
+    # ------------------------------------------------------- toolchain spellings
+    @classmethod
+    def macro_option(cls, name: str, value: Optional[str]) -> str:
+        return f"-D{name}" if value is None else f"-D{name}={value}"
+
+    @classmethod
+    def undef_option(cls, name: str) -> str:
+        return f"-U{name}"
+
+    @classmethod
+    def include_dir_option(cls, dir: str) -> str:
+        return f"-I{dir}"
+
+    def library_dir_option(self, dir: str) -> str:
+        raise NotImplementedError
+
+    def runtime_library_dir_option(self, dir: str) -> Union[str, list[str]]:
+        raise NotImplementedError
+
+    def library_option(self, lib: str) -> str:
+        raise NotImplementedError
+
+    def debug_compile_args(self) -> list[str]:
+        return []
+
+    def join_args(self, args: Sequence[str]) -> str:
+        """One command-line string for *args*, quoted for how ninja runs commands."""
+        raise NotImplementedError
+
+    def tools_for(self, languages: set[str], archives: bool) -> dict[str, str]:
+        """executable name -> program that a build of *languages* will run."""
+        raise NotImplementedError
+
+    def check_tools(self, languages: set[str], archives: bool) -> None:
+        """Fail at configure time, not as a cryptic ninja failure, when a tool is missing."""
+        import shutil
+
+        for key, program in self.tools_for(languages, archives).items():
+            if shutil.which(program) is None:
+                raise ConfigError(f"{program!r} (the {self.compiler_type} {key}) was not found on PATH; "
+                                  "install it or name another with the environment (CC, CXX, AR, ...)")
+
+    # ------------------------------------------------------------------ languages
+    def detect_language(self, sources: Union[str, Sequence[str]]) -> Optional[str]:
+        """The language to link *sources* with: the highest in ``language_order``."""
+        if isinstance(sources, str):
+            sources = [sources]
+        best: Optional[str] = None
+        for src in sources:
+            lang = self.language_map.get(os.path.splitext(src)[1])
+            if lang is None:
+                continue
+            if best is None or self.language_order.index(lang) < self.language_order.index(best):
+                best = lang
+        return best
+
+    # ------------------------------------------------------------------ filenames
+    @staticmethod
+    def _out_base(name: str, strip_dir: bool) -> str:
+        """*name* made relative, so that it cannot leave the output directory."""
+        if strip_dir:
+            return os.path.basename(name)
+        drive_less = os.path.splitdrive(name)[1]
+        parts = [p for p in PurePath(drive_less).parts if p not in (os.sep, "/", "\\", ".")]
+        return os.path.join(*(("__" if p == ".." else p) for p in parts)) if parts else name
+
+    def object_filenames(self, source_filenames: Iterable[str], strip_dir: bool = False, output_dir: str = "") -> list[str]:
+        objects = []
+        for src in source_filenames:
+            base, ext = os.path.splitext(os.fspath(src))
+            if ext not in self.src_extensions:
+                raise CompileError(
+                    f"unknown file type {ext or '(none)'!r} of source {src} "
+                    f"(known: {' '.join(self.src_extensions)})"
+                )
+            objects.append(os.path.join(output_dir or "", self._out_base(base, strip_dir) + self.obj_extension))
+        return objects
+
+    def shared_object_filename(self, basename: str, strip_dir: bool = False, output_dir: str = "") -> str:
+        if strip_dir:
+            basename = os.path.basename(basename)
+        return os.path.join(output_dir or "", basename + self.shared_lib_extension)
+
+    def executable_filename(self, basename: str, strip_dir: bool = False, output_dir: str = "") -> str:
+        if strip_dir:
+            basename = os.path.basename(basename)
+        return os.path.join(output_dir or "", basename + self.exe_extension)
+
+    def library_filename(self, libname: str, lib_type: str = "static", strip_dir: bool = False, output_dir: str = "") -> str:
+        if lib_type not in ("static", "shared", "dylib"):
+            raise ConfigError(f"lib_type must be 'static', 'shared' or 'dylib', not {lib_type!r}")
+        fmt = self.static_lib_format if lib_type == "static" else self.shared_lib_format
+        ext = getattr(self, lib_type + "_lib_extension")
+        directory, base = os.path.split(libname)
+        name = fmt % (base, ext)
+        if strip_dir:
+            directory = ""
+        return os.path.join(output_dir or "", directory, name)
+
+    def find_library_file(self, dirs: Iterable[str], lib: str, debug: bool = False) -> Optional[str]:
+        """The first file in *dirs* that links as library *lib* (shared before static)."""
+        for d in dirs:
+            for lib_type in ("dylib", "shared", "static"):
+                path = self.library_filename(lib, lib_type, output_dir=d)
+                if os.path.isfile(path):
+                    return path
+        return None
+
+    # ---------------------------------------------------------- option plumbing
+    def _macros(self, macros: Optional[Sequence[MacroSpec]]) -> list[MacroSpec]:
+        extra = list(macros or [])
+        for m in extra:
+            if not isinstance(m, tuple) or not 1 <= len(m) <= 2:
+                raise ConfigError(f"bad macro definition {m!r}: each macro must be a 1- or 2-tuple")
+        return list(self.macros) + extra
+
+    def preprocess_options(self, macros: Optional[Sequence[MacroSpec]], include_dirs: Optional[Iterable[str]]) -> list[str]:
+        dirs = _as_list(include_dirs, "include_dirs") + list(self.include_dirs)
+        return gen_preprocess_options(self._macros(macros), dirs, self)
+
+    def built_libraries(self, libraries: Sequence[str], library_dirs: Sequence[str]) -> list[str]:
+        """Library files that this graph builds and that the link line names.
+
+        They become implicit inputs of the link, so that a changed helper
+        library relinks its users.
+        """
+        found = []
+        for lib in libraries:
+            for d in library_dirs:
+                for lib_type in ("static", "shared"):
+                    path = self.library_filename(lib, lib_type, output_dir=d)
+                    if self.graph.produces(path):
+                        found.append(path)
+        return found
+
+    # ------------------------------------------------------------- build steps
+    def compile(self, sources: Sequence[str], output_dir: Optional[str] = None,
+                macros: Optional[Sequence[MacroSpec]] = None, include_dirs: Optional[Sequence[str]] = None,
+                debug: bool = False, extra_preargs: Optional[Sequence[str]] = None,
+                extra_postargs: Optional[Sequence[str]] = None, depends: Optional[Sequence[str]] = None) -> list[str]:
+        """Record one compile statement per source; return the object file names."""
+        sources = _as_list(sources, "sources")
+        objects = self.object_filenames(sources, output_dir=output_dir or "")
+        pp_opts = self.preprocess_options(macros, include_dirs)
+        implicit = _as_list(depends, "depends")
+        for src, obj in zip(sources, objects):
+            lang = self.detect_language(src) or "c"
+            self.graph.add(self.compile_edge(src, obj, lang, pp_opts, debug,
+                                             list(extra_preargs or []), list(extra_postargs or []), implicit))
+        return objects
+
+    def compile_edge(self, src: str, obj: str, lang: str, pp_opts: list[str], debug: bool,
+                     extra_preargs: list[str], extra_postargs: list[str], implicit: list[str]) -> Edge:
+        raise NotImplementedError
+
+    def create_static_lib(self, objects: Sequence[str], output_libname: str, output_dir: Optional[str] = None,
+                          debug: bool = False, target_lang: Optional[str] = None) -> None:
+        objects = _as_list(objects, "objects") + list(self.objects)
+        output = self.library_filename(output_libname, output_dir=output_dir or "")
+        self.graph.add(self.archive_edge(objects, output))
+
+    def archive_edge(self, objects: list[str], output: str) -> Edge:
+        raise NotImplementedError
+
+    def link(self, target_desc: str, objects: Sequence[str], output_filename: str, output_dir: Optional[str] = None,
+             libraries: Optional[Sequence[str]] = None, library_dirs: Optional[Sequence[str]] = None,
+             runtime_library_dirs: Optional[Sequence[str]] = None, export_symbols: Optional[Sequence[str]] = None,
+             debug: bool = False, extra_preargs: Optional[Sequence[str]] = None,
+             extra_postargs: Optional[Sequence[str]] = None, build_temp: Optional[str] = None,
+             target_lang: Optional[str] = None) -> None:
+        """Record the statement that links *objects* into *output_filename*."""
+        if target_desc not in (self.SHARED_OBJECT, self.SHARED_LIBRARY, self.EXECUTABLE):
+            raise ConfigError(f"unknown link target type {target_desc!r}")
+        objects = _as_list(objects, "objects") + list(self.objects)
+        libraries = _as_list(libraries, "libraries") + list(self.libraries)
+        library_dirs = _as_list(library_dirs, "library_dirs") + list(self.library_dirs)
+        runtime_dirs = _as_list(runtime_library_dirs, "runtime_library_dirs") + list(self.runtime_library_dirs)
+        if output_dir is not None:
+            output_filename = os.path.join(output_dir, output_filename)
+        lib_opts = gen_lib_options(self, library_dirs, runtime_dirs, libraries)
+        self.graph.add(self.link_edge(
+            target_desc, objects, output_filename, lib_opts,
+            implicit=self.built_libraries(libraries, library_dirs),
+            export_symbols=_as_list(export_symbols, "export_symbols"),
+            debug=debug, extra_preargs=list(extra_preargs or []),
+            extra_postargs=list(extra_postargs or []), build_temp=build_temp,
+            target_lang=target_lang,
+        ))
+
+    def link_edge(self, target_desc: str, objects: list[str], output: str, lib_opts: list[str], *,
+                  implicit: list[str], export_symbols: list[str], debug: bool, extra_preargs: list[str],
+                  extra_postargs: list[str], build_temp: Optional[str], target_lang: Optional[str]) -> Edge:
+        raise NotImplementedError
+
+    def link_shared_lib(self, objects: Sequence[str], output_libname: str, output_dir: Optional[str] = None,
+                        **kwargs: Any) -> None:
+        self.link(self.SHARED_LIBRARY, objects, self.library_filename(output_libname, lib_type="shared"),
+                  output_dir, **kwargs)
+
+    def link_shared_object(self, objects: Sequence[str], output_filename: str, output_dir: Optional[str] = None,
+                           **kwargs: Any) -> None:
+        self.link(self.SHARED_OBJECT, objects, output_filename, output_dir, **kwargs)
+
+    def link_executable(self, objects: Sequence[str], output_progname: str, output_dir: Optional[str] = None,
+                        libraries: Optional[Sequence[str]] = None, library_dirs: Optional[Sequence[str]] = None,
+                        runtime_library_dirs: Optional[Sequence[str]] = None, debug: bool = False,
+                        extra_preargs: Optional[Sequence[str]] = None, extra_postargs: Optional[Sequence[str]] = None,
+                        target_lang: Optional[str] = None) -> None:
+        self.link(self.EXECUTABLE, objects, self.executable_filename(output_progname), output_dir,
+                  libraries, library_dirs, runtime_library_dirs, None, debug,
+                  extra_preargs, extra_postargs, None, target_lang)
+
+    def preprocess(self, source: str, output_file: Optional[str] = None,
+                   macros: Optional[Sequence[MacroSpec]] = None, include_dirs: Optional[Sequence[str]] = None,
+                   extra_preargs: Optional[Sequence[str]] = None, extra_postargs: Optional[Sequence[str]] = None) -> None:
+        """Record a preprocessing statement; the output defaults to ``<source base>.i``."""
+        source = os.fspath(source)
+        if output_file is None:
+            output_file = os.path.splitext(source)[0] + ".i"
+        pp_opts = self.preprocess_options(macros, include_dirs)
+        self.graph.add(self.preprocess_edge(source, output_file, pp_opts,
+                                            list(extra_preargs or []), list(extra_postargs or [])))
+
+    def preprocess_edge(self, source: str, output: str, pp_opts: list[str],
+                        extra_preargs: list[str], extra_postargs: list[str]) -> Edge:
+        raise NotImplementedError
+
+    # ----------------------------------------------------------- ninja output
+    def toolchain_variables(self) -> dict[str, str]:
+        """Top-level ninja variables that this toolchain's rules refer to."""
+        raise NotImplementedError
+
+    def template_context(self) -> dict[str, Any]:
+        """Values the rule template may use besides the variables."""
+        return {}
+
+    def rules(self) -> str:
+        """This toolchain's ``rule`` blocks, rendered from its template."""
+        from ..rules import render_rules
+
+        return render_rules(self.template, self.template_context())
+
+    def write_ninja(self, path: Union[str, os.PathLike[str]], **kwargs: Any) -> None:
+        """Write everything recorded so far, with this toolchain's rules, to *path*."""
+        self.graph.write(path, rules=self.rules(), variables=self.toolchain_variables(), **kwargs)
+
+    # ------------------------------------------- configure-time utilities (run now)
+    def announce(self, msg: str, level: int = 1) -> None:
+        if self.verbose >= level:
+            print(msg)
+
+    def warn(self, msg: str) -> None:
+        import sys
+
+        print(f"warning: {msg}", file=sys.stderr)
+
+    def execute(self, func: Any, args: Sequence[Any], msg: Optional[str] = None, level: int = 1) -> None:
+        """Call ``func(*args)`` unless this is a dry run."""
+        self.announce(msg or f"{func.__name__}{tuple(args)!r}", level)
+        if not self.dry_run:
+            func(*args)
+
+    def spawn(self, cmd: Sequence[str]) -> None:
+        """Run *cmd* now (configure time only); a failure raises with its output."""
+        from ..probe import run_command
+
+        self.announce(" ".join(cmd))
+        if not self.dry_run:
+            run_command(list(cmd))
+
+    def mkpath(self, name: str, mode: int = 0o777) -> None:
+        self.execute(os.makedirs, (name, mode, True), f"creating {name}")
+
+    def move_file(self, src: str, dst: str) -> str:
+        if os.path.isdir(dst):
+            dst = os.path.join(dst, os.path.basename(src))
+        self.execute(os.replace, (src, dst), f"moving {src} -> {dst}")
+        return dst
+
+    def has_function(self, funcname: str, includes: Optional[Sequence[str]] = None,
+                     include_dirs: Optional[Sequence[str]] = None, libraries: Optional[Sequence[str]] = None,
+                     library_dirs: Optional[Sequence[str]] = None) -> bool:
+        """Whether a program calling *funcname* compiles and links (cached)."""
+        from ..probe import has_function
+
+        return has_function(self, funcname, list(includes or []), list(include_dirs or []),
+                            list(libraries or []), list(library_dirs or []))
+
+    # argv builders for the probes: the same words a build statement runs
+    def compile_argv(self, src: str, obj: str, pp_opts: list[str]) -> list[str]:
+        raise NotImplementedError
+
+    def link_exe_argv(self, objects: list[str], output: str, lib_opts: list[str]) -> list[str]:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.compiler_type!r} for {self.target.platform}>"

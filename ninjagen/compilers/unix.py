@@ -1,0 +1,206 @@
+"""gcc and clang on POSIX systems (``-D -I -L -l -Wl,-rpath``)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Mapping, Optional, Union
+
+from ..graph import Edge
+from ..quoting import sh_join
+from .base import CCompiler
+
+__all__ = ["UnixCCompiler"]
+
+#: ninja variable -> the executable it holds (rules in templates/unix.ninja.j2 use them)
+_VARIABLES = {
+    "cc": "compiler_so",
+    "cxx": "compiler_so_cxx",
+    "cpp": "preprocessor",
+    "ldshared": "linker_so",
+    "ldcxxshared": "linker_so_cxx",
+    "ld": "linker_exe",
+    "ldcxx": "linker_exe_cxx",
+    "ar": "archiver",
+}
+
+
+def _rsp_quote(arg: str) -> str:
+    """Quote for a gcc/ld/ar ``@file``: libiberty reads backslash escapes even in quotes."""
+    if not arg:
+        return "''"
+    return "".join("\\" + c if c in " \t\n\r\v\f'\"\\" else c for c in arg)
+
+
+class UnixCCompiler(CCompiler):
+    compiler_type = "unix"
+    description = "standard UNIX-style compiler (gcc, clang)"
+    template = "unix"
+    compile_rules = ("cc", "cxx")
+
+    executables: ClassVar[dict[str, Optional[list[str]]]] = {
+        "preprocessor": ["cc", "-E"],
+        "compiler": ["cc"],
+        "compiler_so": ["cc"],
+        "compiler_cxx": ["c++"],
+        "compiler_so_cxx": ["c++"],
+        "linker_so": ["cc", "-shared"],
+        "linker_so_cxx": ["c++", "-shared"],
+        "linker_exe": ["cc"],
+        "linker_exe_cxx": ["c++"],
+        "archiver": ["ar", "-cr"],
+        "ranlib": None,
+    }
+
+    #: environment variables that customize() reads, as setuptools does
+    environment_variables: ClassVar[tuple[str, ...]] = (
+        "CC", "CXX", "CPP", "CPPFLAGS", "CFLAGS", "LDFLAGS", "LDSHARED", "LDCXXSHARED",
+        "AR", "ARFLAGS", "RANLIB",
+    )
+
+    def customize(self, environ: Mapping[str, str]) -> None:
+        """Executables from the target's sysconfig, overridden by *environ*.
+
+        The overrides behave as under setuptools: ``CC`` also replaces the
+        driver at the start of ``LDSHARED`` (and ``CXX`` that of
+        ``LDCXXSHARED``); ``CFLAGS``/``CPPFLAGS`` are appended to the compile
+        and shared-link commands, ``LDFLAGS`` to the shared-link commands.
+        """
+        var = self.target.var
+        cc, cxx = var("CC", "cc"), var("CXX", "c++")
+        cflags, ccshared = var("CFLAGS"), var("CCSHARED")
+        ldshared = var("LDSHARED", cc + " -shared")
+        ldcxxshared = var("LDCXXSHARED", cxx + " -shared")
+        ar, ar_flags = var("AR", "ar"), var("ARFLAGS", "rc")
+
+        if "CC" in environ:
+            if "LDSHARED" not in environ and ldshared.startswith(cc):
+                ldshared = environ["CC"] + ldshared[len(cc):]
+            cc = environ["CC"]
+        if "CXX" in environ:
+            if "LDCXXSHARED" not in environ and ldcxxshared.startswith(cxx):
+                ldcxxshared = environ["CXX"] + ldcxxshared[len(cxx):]
+            cxx = environ["CXX"]
+        ldshared = environ.get("LDSHARED", ldshared)
+        ldcxxshared = environ.get("LDCXXSHARED", ldcxxshared)
+        cpp = environ.get("CPP", cc + " -E")
+        if "LDFLAGS" in environ:
+            ldshared += " " + environ["LDFLAGS"]
+            ldcxxshared += " " + environ["LDFLAGS"]
+        for name in ("CFLAGS", "CPPFLAGS"):
+            if name in environ:
+                cflags += " " + environ[name]
+                ldshared += " " + environ[name]
+                ldcxxshared += " " + environ[name]
+        if "CPPFLAGS" in environ:
+            cpp += " " + environ["CPPFLAGS"]
+        archiver = environ.get("AR", ar) + " " + environ.get("ARFLAGS", ar_flags)
+
+        cc_cmd, cxx_cmd = f"{cc} {cflags}", f"{cxx} {cflags}"
+        self.set_executables(
+            preprocessor=cpp,
+            compiler=cc_cmd,
+            compiler_so=f"{cc_cmd} {ccshared}",
+            compiler_cxx=cxx_cmd,
+            compiler_so_cxx=f"{cxx_cmd} {ccshared}",
+            linker_so=ldshared,
+            linker_so_cxx=ldcxxshared,
+            linker_exe=cc,
+            linker_exe_cxx=cxx,
+            archiver=archiver,
+        )
+        if "RANLIB" in environ:
+            self.set_executables(ranlib=environ["RANLIB"])
+        shlib_suffix = var("SHLIB_SUFFIX")
+        if shlib_suffix:
+            self.shared_lib_extension = shlib_suffix  # type: ignore[misc]
+
+    # ---------------------------------------------------------------- spellings
+    def library_dir_option(self, dir: str) -> str:
+        return "-L" + dir
+
+    def library_option(self, lib: str) -> str:
+        return "-l" + lib
+
+    def runtime_library_dir_option(self, dir: str) -> Union[str, list[str]]:
+        if self.target.sys_platform == "darwin":
+            return "-Wl,-rpath," + dir
+        if self.target.sys_platform.startswith("freebsd"):
+            return "-Wl,-rpath=" + dir
+        if self.target.var("GNULD") == "yes":
+            return "-Wl,--enable-new-dtags,-R" + dir
+        return "-Wl,-R" + dir
+
+    def debug_compile_args(self) -> list[str]:
+        return ["-g"]
+
+    def join_args(self, args: list[str]) -> str:  # type: ignore[override]
+        return sh_join(args)
+
+    def template_context(self) -> dict[str, Any]:
+        return {
+            "link_pool": "link_pool" if "link_pool" in self.graph.pools else None,
+            "ranlib": "ranlib" in self.commands,
+        }
+
+    # ------------------------------------------------------------------ edges
+    def _front_args(self, debug: bool, extra_preargs: list[str]) -> list[str]:
+        # distutils order: extra_preargs, -g, then the rest
+        return extra_preargs + (self.debug_compile_args() if debug else [])
+
+    def compile_edge(self, src: str, obj: str, lang: str, pp_opts: list[str], debug: bool,
+                     extra_preargs: list[str], extra_postargs: list[str], implicit: list[str]) -> Edge:
+        return Edge.make(
+            obj, "cxx" if lang == "c++" else "cc", [src], implicit=implicit,
+            variables={
+                "args": self.join_args(self._front_args(debug, extra_preargs) + pp_opts),
+                "post_args": self.join_args(extra_postargs),
+            },
+        )
+
+    def archive_edge(self, objects: list[str], output: str) -> Edge:
+        return Edge.make(output, "ar", objects, variables={"rsp_args": " ".join(_rsp_quote(o) for o in objects)})
+
+    def link_edge(self, target_desc: str, objects: list[str], output: str, lib_opts: list[str], *,
+                  implicit: list[str], export_symbols: list[str], debug: bool, extra_preargs: list[str],
+                  extra_postargs: list[str], build_temp: Optional[str], target_lang: Optional[str]) -> Edge:
+        # export_symbols: a POSIX shared object exports every global symbol already
+        if target_desc == self.EXECUTABLE:
+            rule = "link_exe_cxx" if target_lang == "c++" else "link_exe"
+        else:
+            rule = "link_so_cxx" if target_lang == "c++" else "link_so"
+        return Edge.make(
+            output, rule, objects, implicit=implicit,
+            variables={
+                "args": self.join_args(self._front_args(debug, extra_preargs)),
+                "rsp_args": " ".join(_rsp_quote(a) for a in objects + lib_opts),
+                "post_args": self.join_args(extra_postargs),
+            },
+        )
+
+    def preprocess_edge(self, source: str, output: str, pp_opts: list[str],
+                        extra_preargs: list[str], extra_postargs: list[str]) -> Edge:
+        return Edge.make(output, "cpp", [source], variables={
+            "args": self.join_args(extra_preargs + pp_opts),
+            "post_args": self.join_args(extra_postargs),
+        })
+
+    def toolchain_variables(self) -> dict[str, str]:
+        variables = {var: self.join_args(self.command(exe)) for var, exe in _VARIABLES.items()}
+        if "ranlib" in self.commands:
+            variables["ranlib"] = self.join_args(self.commands["ranlib"])
+        return variables
+
+    def tools_for(self, languages: set[str], archives: bool) -> dict[str, str]:
+        keys = ["compiler_so", "linker_so"]
+        if "c++" in languages:
+            keys += ["compiler_so_cxx", "linker_so_cxx"]
+        if archives:
+            keys.append("archiver")
+        return {key: self.command(key)[0] for key in keys}
+
+    # ------------------------------------------------------------------ probes
+    def compile_argv(self, src: str, obj: str, pp_opts: list[str]) -> list[str]:
+        key = "compiler_so_cxx" if self.detect_language(src) == "c++" else "compiler_so"
+        return self.command(key) + pp_opts + ["-c", src, "-o", obj]
+
+    def link_exe_argv(self, objects: list[str], output: str, lib_opts: list[str]) -> list[str]:
+        return self.command("linker_exe") + objects + lib_opts + ["-o", output]

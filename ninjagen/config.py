@@ -1,0 +1,194 @@
+"""``[tool.ninjagen]`` in pyproject.toml -> dataclasses.
+
+The keys and value forms of ``ext-modules`` are those of setuptools'
+``[tool.setuptools] ext-modules`` (kebab-case Extension fields), and a project
+that declares its extensions there is read unchanged.  This module knows
+nothing of toolchains or flag spellings.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from dataclasses import dataclass, field, fields
+from typing import Any, Optional
+
+from .errors import ConfigError
+from .extension import Extension, Macro, check_macros, check_strings, check_undef
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.9/3.10
+    import tomli as tomllib
+
+__all__ = ["StaticLibrary", "ProjectConfig", "load_project", "extension_from_table", "PYPROJECT"]
+
+PYPROJECT = "pyproject.toml"
+
+
+@dataclass
+class StaticLibrary:
+    """A helper library built as an archive and linked into extensions (setuptools' build_clib)."""
+
+    name: str
+    sources: list[str]
+    include_dirs: list[str] = field(default_factory=list)
+    define_macros: list[Macro] = field(default_factory=list)
+    undef_macros: list[str] = field(default_factory=list)
+    extra_compile_args: list[str] = field(default_factory=list)
+    depends: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name or any(c in self.name for c in "/\\ "):
+            raise ConfigError(f"library name {self.name!r} must be a plain name (no slashes or spaces)")
+        owner = f"library {self.name!r}"
+        self.sources = check_strings(owner, "sources", self.sources)
+        if not self.sources:
+            raise ConfigError(f"{owner}: sources is empty")
+        for fname in ("include_dirs", "extra_compile_args", "depends"):
+            setattr(self, fname, check_strings(owner, fname, getattr(self, fname)))
+        self.define_macros = check_macros(owner, self.define_macros)
+        self.undef_macros = check_undef(owner, self.undef_macros)
+
+
+@dataclass
+class ProjectConfig:
+    """What ``[tool.ninjagen]`` says (or ``[tool.setuptools]`` where ours is silent)."""
+
+    extensions: list[Extension] = field(default_factory=list)
+    libraries: list[StaticLibrary] = field(default_factory=list)
+    package_dir: dict[str, str] = field(default_factory=dict)
+    """Where packages live, as setuptools' ``package-dir`` (``{"" = "src"}``)."""
+    build_dir: Optional[str] = None
+    """The folder for objects, depfiles and ninja's logs (default ``build``)."""
+    compiler: Optional[str] = None
+    """The compiler type (default: the target platform's)."""
+    link_jobs: Optional[int] = None
+    """How many links may run at once (default: half the cores)."""
+    source: str = ""
+    """Where the extensions were read from, for messages."""
+
+
+_TOOL_KEYS = {"ext-modules", "libraries", "package-dir", "build-dir", "compiler", "link-jobs"}
+
+
+def _kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+_EXTENSION_KEYS = {_kebab(f.name): f.name for f in fields(Extension)}
+_LIBRARY_KEYS = {_kebab(f.name): f.name for f in fields(StaticLibrary)}
+
+
+def _unknown_key(where: str, key: str, valid: Any) -> ConfigError:
+    hint = difflib.get_close_matches(key, list(valid), n=1)
+    suffix = f" (did you mean {hint[0]!r}?)" if hint else f" (valid keys: {', '.join(sorted(valid))})"
+    return ConfigError(f"{where}: unknown key {key!r}{suffix}")
+
+
+def _table_to_kwargs(where: str, table: Any, keys: dict[str, str]) -> dict[str, Any]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table, got {table!r}")
+    kwargs = {}
+    for key, value in table.items():
+        if key not in keys:
+            raise _unknown_key(where, key, keys)
+        kwargs[keys[key]] = value
+    missing = [k for k in ("name", "sources") if k not in kwargs]
+    if missing:
+        raise ConfigError(f"{where}: missing required key {_kebab(missing[0])!r}")
+    return kwargs
+
+
+def _macros_from_toml(kwargs: dict[str, Any]) -> None:
+    """TOML has no None: ``["NAME"]`` or ``"NAME"`` means a macro without a value."""
+    macros = kwargs.get("define_macros")
+    if isinstance(macros, list):
+        kwargs["define_macros"] = [tuple(m) if isinstance(m, list) else m for m in macros]
+
+
+def extension_from_table(where: str, table: Any) -> Extension:
+    kwargs = _table_to_kwargs(where, table, _EXTENSION_KEYS)
+    _macros_from_toml(kwargs)
+    try:
+        return Extension(**kwargs)
+    except TypeError as exc:  # a field given a value of a shape dataclasses reject
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def library_from_table(where: str, table: Any) -> StaticLibrary:
+    kwargs = _table_to_kwargs(where, table, _LIBRARY_KEYS)
+    _macros_from_toml(kwargs)
+    return StaticLibrary(**kwargs)
+
+
+def _list_of_tables(where: str, value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise ConfigError(f"{where} must be an array of tables, got {value!r}")
+    return value
+
+
+def _package_dir(where: str, value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ConfigError(f"{where} must be a table of package name = folder, got {value!r}")
+    return dict(value)
+
+
+def read_pyproject(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc.strerror})") from None
+
+
+def load_project(project_dir: str) -> ProjectConfig:
+    """Read the project's pyproject.toml."""
+    path = os.path.join(project_dir, PYPROJECT)
+    if not os.path.isfile(path):
+        raise ConfigError(f"{path}: not found (ninjagen reads the extension modules from it)")
+    data = read_pyproject(path)
+    tool = data.get("tool", {})
+    ours = tool.get("ninjagen", {})
+    setuptools = tool.get("setuptools", {})
+    if not isinstance(ours, dict):
+        raise ConfigError(f"{PYPROJECT}: [tool.ninjagen] must be a table")
+    for key in ours:
+        if key not in _TOOL_KEYS:
+            raise _unknown_key(f"{PYPROJECT} [tool.ninjagen]", key, _TOOL_KEYS)
+
+    config = ProjectConfig()
+    if "ext-modules" in ours:
+        section, tables = "tool.ninjagen", ours["ext-modules"]
+    elif isinstance(setuptools, dict) and "ext-modules" in setuptools:
+        section, tables = "tool.setuptools", setuptools["ext-modules"]
+    else:
+        raise ConfigError(f"{PYPROJECT}: no extension modules: add [tool.ninjagen] ext-modules = [...]")
+    config.source = f"{PYPROJECT} [{section}]"
+    for i, table in enumerate(_list_of_tables(f"{config.source} ext-modules", tables)):
+        label = table.get("name", "?") if isinstance(table, dict) else "?"
+        config.extensions.append(extension_from_table(f"{config.source} ext-modules[{i}] ({label})", table))
+    for i, table in enumerate(_list_of_tables(f"{PYPROJECT} [tool.ninjagen] libraries", ours.get("libraries", []))):
+        config.libraries.append(library_from_table(f"{PYPROJECT} [tool.ninjagen] libraries[{i}]", table))
+
+    if "package-dir" in ours:
+        config.package_dir = _package_dir(f"{PYPROJECT} [tool.ninjagen] package-dir", ours["package-dir"])
+    elif isinstance(setuptools, dict) and "package-dir" in setuptools:
+        config.package_dir = _package_dir(f"{PYPROJECT} [tool.setuptools] package-dir", setuptools["package-dir"])
+
+    build_dir = ours.get("build-dir")
+    if build_dir is not None and (not isinstance(build_dir, str) or not build_dir):
+        raise ConfigError(f"{PYPROJECT} [tool.ninjagen] build-dir must be a folder name, got {build_dir!r}")
+    config.build_dir = build_dir
+    compiler = ours.get("compiler")
+    if compiler is not None and not isinstance(compiler, str):
+        raise ConfigError(f"{PYPROJECT} [tool.ninjagen] compiler must be a string, got {compiler!r}")
+    config.compiler = compiler
+    link_jobs = ours.get("link-jobs")
+    if link_jobs is not None and (isinstance(link_jobs, bool) or not isinstance(link_jobs, int) or link_jobs < 1):
+        raise ConfigError(f"{PYPROJECT} [tool.ninjagen] link-jobs must be a whole number of at least 1, got {link_jobs!r}")
+    config.link_jobs = link_jobs
+    return config

@@ -1,0 +1,287 @@
+"""The configure pipeline: project description -> Extensions -> compiler -> build.ninja.
+
+``configure()`` is what ``ninjagen configure`` runs and what scripts call.  It
+writes three files, each atomically: ``build.ninja`` and
+``compile_commands.json`` in the project folder, and ``ninjagen-state.json``
+in the build folder (what ``ninjagen build`` needs to know: the extensions,
+which are optional, and the environment that was captured).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass
+from typing import Iterator, Mapping, Optional, Sequence
+
+from . import __version__
+from .compilers import customize_compiler, new_compiler
+from .compilers.base import CCompiler
+from .config import PYPROJECT, ProjectConfig, StaticLibrary, load_project
+from .errors import ConfigError, NinjagenError
+from .extension import Extension
+from .graph import Edge, atomic_write
+from .quoting import host_join
+from .rules import template_path
+from .runner import run_ninja
+from .target import Target
+
+__all__ = ["configure", "ConfigureResult", "BuiltExtension", "BUILD_NINJA", "COMPILE_COMMANDS", "STATE_NAME",
+           "read_state"]
+
+BUILD_NINJA = "build.ninja"
+COMPILE_COMMANDS = "compile_commands.json"
+STATE_NAME = "ninjagen-state.json"
+DEFAULT_BUILD_DIR = "build"
+
+
+@dataclass(frozen=True)
+class BuiltExtension:
+    name: str
+    output: str
+    """Path of the built module, relative to the project folder."""
+    optional: bool
+
+
+@dataclass
+class ConfigureResult:
+    project_dir: str
+    build_dir: str
+    build_ninja: str
+    compile_commands: str
+    extensions: list[BuiltExtension]
+    target: Target
+    compiler: CCompiler
+    text: str
+    """The generated build.ninja (also when nothing was written: dry run)."""
+
+
+@contextlib.contextmanager
+def _working_dir(path: str) -> Iterator[None]:
+    """All paths in build.ninja are relative to the project folder: work from there."""
+    previous = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+def _module_dir(name: str, package_dir: Mapping[str, str]) -> str:
+    """The folder that holds the package of extension *name*, as setuptools finds it."""
+    parts = name.split(".")[:-1]
+    for i in range(len(parts), -1, -1):
+        prefix = ".".join(parts[:i])
+        if prefix in package_dir:
+            return os.path.join(package_dir[prefix], *parts[i:])
+    if parts and not os.path.isdir(parts[0]) and os.path.isdir(os.path.join("src", parts[0])):
+        return os.path.join("src", *parts)  # an undeclared src/ layout
+    return os.path.join(*parts) if parts else ""
+
+
+def _object_dir(build_dir: str, *settings: object) -> str:
+    """Objects compiled with the same settings share a folder, so a shared source compiles once."""
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:10]
+    return os.path.join(build_dir, "obj", digest)
+
+
+def _check_files(owner: str, what: str, paths: Sequence[str], cc: CCompiler) -> None:
+    for path in paths:
+        if not os.path.isfile(path) and not cc.graph.produces(path):
+            raise ConfigError(f"{owner}: {what} {path} not found")
+
+
+def _macros(ext: Extension, target: Target) -> list[tuple]:
+    macros: list[tuple] = list(ext.define_macros)
+    limited = ext.limited_api_hex(target.version)
+    if limited is not None:
+        if target.free_threaded:
+            raise ConfigError(f"extension {ext.name!r}: py_limited_api is not available for a free-threaded Python")
+        if int(limited, 16) > (0x03000000 | target.version[1] << 16):
+            raise ConfigError(f"extension {ext.name!r}: py_limited_api {ext.py_limited_api!r} is newer than "
+                              f"the target Python {target.version[0]}.{target.version[1]}")
+        if not any(m[0] == "Py_LIMITED_API" for m in macros):
+            macros.insert(0, ("Py_LIMITED_API", limited))
+    macros.extend((name,) for name in ext.undef_macros)
+    return macros
+
+
+def _add_library(cc: CCompiler, lib: StaticLibrary, build_dir: str, lib_dir: str) -> None:
+    owner = f"library {lib.name!r}"
+    _check_files(owner, "source", lib.sources, cc)
+    _check_files(owner, "depends file", lib.depends, cc)
+    macros = list(lib.define_macros) + [(name,) for name in lib.undef_macros]
+    obj_dir = _object_dir(build_dir, macros, lib.include_dirs, lib.extra_compile_args)
+    try:
+        objects = cc.compile(lib.sources, output_dir=obj_dir, macros=macros, include_dirs=lib.include_dirs,
+                             extra_postargs=lib.extra_compile_args, depends=lib.depends)
+        cc.create_static_lib(objects, lib.name, output_dir=lib_dir)
+    except NinjagenError as exc:
+        raise type(exc)(f"{owner}: {exc}") from None
+
+
+def _add_extension(cc: CCompiler, ext: Extension, config: ProjectConfig, build_dir: str,
+                   extra_library_dirs: list[str]) -> BuiltExtension:
+    owner = f"extension {ext.name!r}"
+    target = cc.target
+    _check_files(owner, "source", ext.sources, cc)
+    _check_files(owner, "depends file", ext.depends, cc)
+    _check_files(owner, "extra object", ext.extra_objects, cc)
+    macros = _macros(ext, target)
+    obj_dir = _object_dir(build_dir, macros, ext.include_dirs, ext.extra_compile_args)
+    suffix = target.abi3_suffix if ext.py_limited_api else target.ext_suffix
+    output = os.path.join(_module_dir(ext.name, config.package_dir), ext.module_name + suffix)
+    try:
+        objects = cc.compile(ext.sources, output_dir=obj_dir, macros=macros, include_dirs=ext.include_dirs,
+                             extra_postargs=ext.extra_compile_args, depends=ext.depends)
+        cc.link_shared_object(
+            objects + ext.extra_objects, output,
+            libraries=ext.libraries, library_dirs=ext.library_dirs + extra_library_dirs,
+            runtime_library_dirs=ext.runtime_library_dirs,
+            export_symbols=[f"PyInit_{ext.module_name}"] + ext.export_symbols,
+            extra_postargs=ext.extra_link_args, build_temp=obj_dir,
+            target_lang=ext.language or cc.detect_language(ext.sources),
+        )
+        cc.graph.phony(ext.name, [output])
+    except NinjagenError as exc:
+        raise type(exc)(f"{owner}: {exc}") from None
+    return BuiltExtension(ext.name, os.path.normpath(output), ext.optional)
+
+
+def _compile_commands(cc: CCompiler, text: str, build_dir: str) -> str:
+    """compile_commands.json, produced by ninja itself from the new file (exact commands)."""
+    os.makedirs(build_dir, exist_ok=True)
+    scratch = os.path.join(build_dir, ".compdb.ninja")
+    atomic_write(scratch, text)
+    try:
+        proc = run_ninja(["-f", scratch, "-t", "compdb", *cc.compile_rules], cwd=".", capture=True)
+    finally:
+        os.unlink(scratch)
+    if proc.returncode != 0:
+        raise NinjagenError(f"ninja rejected the generated file: {proc.stderr.strip() or proc.stdout.strip()}")
+    entries = json.loads(proc.stdout)
+    for entry in entries:
+        for key in ("file", "output"):
+            if key in entry:
+                entry[key] = os.path.normpath(os.path.join(entry["directory"], entry[key]))
+    return json.dumps(entries, indent=2, ensure_ascii=False) + "\n"
+
+
+def _regeneration(cc: CCompiler, args: Sequence[str], target: Target) -> None:
+    """build.ninja rebuilds itself when what it was generated from changes."""
+    graph = cc.graph
+    inputs = [PYPROJECT, template_path(cc.template)]
+    if target.sysconfig_file:
+        inputs.append(target.sysconfig_file)
+    graph.rule("regenerate", [host_join([sys.executable, "-m", "ninjagen", "configure", *args])],
+               description="Regenerating build.ninja", generator=True, pool="console")
+    graph.add(Edge.make(BUILD_NINJA, "regenerate", implicit=[p for p in inputs if os.path.exists(p)],
+                        implicit_outputs=[COMPILE_COMMANDS]))
+
+
+def read_state(project_dir: str, build_dir: str = DEFAULT_BUILD_DIR) -> Optional[dict]:
+    try:
+        with open(os.path.join(project_dir, build_dir, STATE_NAME), encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension]] = None,
+              libraries: Sequence[StaticLibrary] = (), package_dir: Optional[Mapping[str, str]] = None,
+              build_dir: Optional[str] = None, python: Optional[str] = None, compiler: Optional[str] = None,
+              link_jobs: Optional[int] = None, dry_run: bool = False, force: bool = False,
+              environ: Optional[Mapping[str, str]] = None) -> ConfigureResult:
+    """Generate build.ninja and compile_commands.json for a project.
+
+    Without *extensions*, the project's pyproject.toml says what to build and
+    build.ninja regenerates itself when that file changes.  With them (a
+    script's own list), nothing is read and there is no regeneration rule.
+    """
+    root = os.path.abspath(project_dir)
+    if not os.path.isdir(root):
+        raise ConfigError(f"project folder {project_dir} does not exist")
+    environ = os.environ if environ is None else environ
+    with _working_dir(root):
+        from_pyproject = extensions is None
+        if from_pyproject:
+            config = load_project(".")
+        else:
+            config = ProjectConfig(list(extensions or []), list(libraries), dict(package_dir or {}))
+        build_dir = os.path.normpath(build_dir or config.build_dir or DEFAULT_BUILD_DIR)
+        if os.path.exists(build_dir) and not os.path.isdir(build_dir):
+            raise ConfigError(f"build folder {build_dir} exists and is not a folder")
+        compiler_type = compiler or config.compiler
+        requested_link_jobs = link_jobs
+        link_jobs = link_jobs or config.link_jobs or max(1, (os.cpu_count() or 2) // 2)
+
+        target = Target.from_interpreter(python) if python else Target.current()
+        target.check_headers()
+        cc = new_compiler(compiler=compiler_type, dry_run=dry_run, force=force, target=target)
+        customize_compiler(cc, environ)
+        cc.build_dir = build_dir
+        cc.set_include_dirs(list(target.include_dirs))
+        cc.graph.pool("link_pool", link_jobs)
+
+        seen: set[str] = set()
+        for ext in config.extensions:
+            if ext.name in seen:
+                raise ConfigError(f"extension {ext.name!r} is listed twice")
+            seen.add(ext.name)
+        languages = {cc.detect_language(e.sources) or "c" for e in config.extensions}
+        languages |= {e.language for e in config.extensions if e.language}
+        cc.check_tools(languages, archives=bool(config.libraries))
+
+        lib_dir = os.path.join(build_dir, "lib")
+        for lib in config.libraries:
+            _add_library(cc, lib, build_dir, lib_dir)
+        extra_library_dirs = [lib_dir] if config.libraries else []
+        built = [_add_extension(cc, ext, config, build_dir, extra_library_dirs) for ext in config.extensions]
+        cc.graph.phony("all", [b.output for b in built])
+        cc.graph.default(["all"])
+
+        regen_args = ["-B", build_dir]
+        if python:
+            regen_args += ["--python", os.path.abspath(python)]
+        if compiler:
+            regen_args += ["--compiler", compiler]
+        if requested_link_jobs:
+            regen_args += ["--link-jobs", str(requested_link_jobs)]
+        if from_pyproject:
+            _regeneration(cc, regen_args, target)
+
+        text = cc.graph.render(rules=cc.rules(), variables=cc.toolchain_variables(), build_dir=build_dir,
+                               header=f"Generated by ninjagen {__version__} for {target.python} "
+                                      f"({target.version[0]}.{target.version[1]}); do not edit.")
+        result = ConfigureResult(root, build_dir, os.path.join(root, BUILD_NINJA),
+                                 os.path.join(root, COMPILE_COMMANDS), built, target, cc, text)
+        if dry_run:
+            print(f"dry run: would write {BUILD_NINJA} ({len(cc.graph.edges)} build statements), "
+                  f"{COMPILE_COMMANDS} and {os.path.join(build_dir, STATE_NAME)}")
+            return result
+
+        compdb = _compile_commands(cc, text, build_dir)
+        state = {
+            "ninjagen": __version__,
+            "python": target.python,
+            "configure_args": regen_args if from_pyproject else None,
+            "environment": {k: environ.get(k) for k in cc.environment_variables},
+            "extensions": [asdict(b) for b in built],
+        }
+        atomic_write(os.path.join(build_dir, STATE_NAME), json.dumps(state, indent=1) + "\n")
+        atomic_write(COMPILE_COMMANDS, compdb)
+        atomic_write(BUILD_NINJA, text)
+        if force:
+            forget_build_log(build_dir)
+        return result
+
+
+def forget_build_log(build_dir: str) -> None:
+    """Make the next ninja run rebuild everything: ninja rebuilds outputs the log does not know."""
+    try:
+        os.unlink(os.path.join(build_dir, ".ninja_log"))
+    except FileNotFoundError:
+        pass

@@ -1,0 +1,188 @@
+"""The build graph and its ninja file.
+
+This module is the only user of ``ninja.ninja_syntax``, and it knows nothing of
+toolchains: a compiler hands it :class:`Edge` values, its rule text and its
+variables.  Every path and value passes through :mod:`ninjagen.quoting` exactly
+once, here.  Files are written atomically: a reader (or ninja) sees the old
+file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Mapping, Optional, Sequence, Union
+
+from ninja import ninja_syntax
+
+from .errors import ConfigError
+from .quoting import ninja_path, ninja_text
+
+__all__ = ["Edge", "BuildGraph", "atomic_write", "NINJA_REQUIRED_VERSION"]
+
+NINJA_REQUIRED_VERSION = "1.10"
+_NO_WRAP = 1 << 30  # ninja_syntax's line wrapping is not worth its escaping corner cases
+
+
+def _norm(path: str) -> str:
+    return os.path.normpath(path)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One ``build`` statement.  Variable values are plain text, escaped on writing."""
+
+    outputs: tuple[str, ...]
+    rule: str
+    inputs: tuple[str, ...] = ()
+    implicit: tuple[str, ...] = ()
+    order_only: tuple[str, ...] = ()
+    implicit_outputs: tuple[str, ...] = ()
+    variables: tuple[tuple[str, str], ...] = ()
+    pool: Optional[str] = None
+
+    @classmethod
+    def make(cls, outputs: Union[str, Sequence[str]], rule: str, inputs: Sequence[str] = (), *,
+             implicit: Sequence[str] = (), order_only: Sequence[str] = (),
+             implicit_outputs: Sequence[str] = (), variables: Optional[Mapping[str, str]] = None,
+             pool: Optional[str] = None) -> "Edge":
+        if isinstance(outputs, str):
+            outputs = [outputs]
+        return cls(
+            outputs=tuple(_norm(o) for o in outputs),
+            rule=rule,
+            inputs=tuple(_norm(i) for i in inputs),
+            implicit=tuple(dict.fromkeys(_norm(i) for i in implicit)),
+            order_only=tuple(_norm(i) for i in order_only),
+            implicit_outputs=tuple(_norm(o) for o in implicit_outputs),
+            variables=tuple((variables or {}).items()),
+            pool=pool,
+        )
+
+    def all_outputs(self) -> tuple[str, ...]:
+        return self.outputs + self.implicit_outputs
+
+
+@dataclass
+class BuildGraph:
+    """Build statements, keyed by the files they write."""
+
+    edges: dict[str, Edge] = field(default_factory=dict)
+    _producer: dict[str, str] = field(default_factory=dict)
+    pools: dict[str, int] = field(default_factory=dict)
+    extra_rules: list[dict] = field(default_factory=list)
+    defaults: list[str] = field(default_factory=list)
+
+    def add(self, edge: Edge) -> Edge:
+        """Add *edge*; the same statement added twice is kept once.
+
+        The same outputs from a different statement is an error: two
+        extensions whose objects would overwrite each other.  Statements that
+        differ only in implicit inputs are merged (their union).
+        """
+        key = edge.outputs[0]
+        existing = self.edges.get(key)
+        if existing is not None:
+            if replace(existing, implicit=()) == replace(edge, implicit=()):
+                merged = replace(existing, implicit=tuple(dict.fromkeys(existing.implicit + edge.implicit)))
+                self.edges[key] = merged
+                return merged
+            raise ConfigError(f"two different build steps write {key} (rules {existing.rule} and {edge.rule})")
+        for out in edge.all_outputs():
+            if out in self._producer:
+                raise ConfigError(f"two different build steps write {out}")
+        for out in edge.all_outputs():
+            self._producer[out] = key
+        self.edges[key] = edge
+        return edge
+
+    def produces(self, path: str) -> bool:
+        return _norm(path) in self._producer
+
+    def phony(self, name: str, inputs: Sequence[str]) -> Edge:
+        return self.add(Edge.make(name, "phony", inputs))
+
+    def pool(self, name: str, depth: int) -> None:
+        if depth < 1:
+            raise ConfigError(f"pool {name}: depth must be at least 1, got {depth}")
+        self.pools[name] = depth
+
+    def rule(self, name: str, command: Sequence[str], **attributes: Union[str, bool]) -> None:
+        """A rule not owned by a toolchain (regeneration); *command* is already quoted words."""
+        self.extra_rules.append({"name": name, "command": " ".join(command), **attributes})
+
+    def default(self, paths: Iterable[str]) -> None:
+        self.defaults.extend(_norm(p) for p in paths)
+
+    # -------------------------------------------------------------- rendering
+    def render(self, *, rules: str = "", variables: Optional[Mapping[str, str]] = None,
+               build_dir: Optional[str] = None, header: str = "") -> str:
+        """The whole ninja file as text."""
+        out = io.StringIO()
+        w = ninja_syntax.Writer(out, width=_NO_WRAP)
+        if header:
+            for line in header.splitlines():
+                w.comment(line)
+            w.newline()
+        w.variable("ninja_required_version", NINJA_REQUIRED_VERSION)
+        if build_dir is not None:
+            w.variable("builddir", ninja_path(build_dir))
+        for name, value in (variables or {}).items():
+            w.variable(name, ninja_text(value, f"variable {name}"))
+        w.newline()
+        for name, depth in self.pools.items():
+            w.pool(name, depth)
+            w.newline()
+        if rules:
+            out.write(rules.rstrip("\n") + "\n\n")
+        for r in self.extra_rules:
+            w.rule(**r)
+            w.newline()
+        for edge in self.edges.values():
+            self._write_edge(w, edge)
+        if self.defaults:
+            w.newline()
+            w.default([ninja_path(p) for p in self.defaults])
+        return out.getvalue()
+
+    @staticmethod
+    def _write_edge(w: ninja_syntax.Writer, edge: Edge) -> None:
+        # Built by hand: Writer.build() applies its own path escaping, which
+        # mangles '$' (see DESIGN.md); ours in quoting.py is the only one.
+        outs = [ninja_path(p) for p in edge.outputs]
+        if edge.implicit_outputs:
+            outs += ["|"] + [ninja_path(p) for p in edge.implicit_outputs]
+        ins = [ninja_path(p) for p in edge.inputs]
+        if edge.implicit:
+            ins += ["|"] + [ninja_path(p) for p in edge.implicit]
+        if edge.order_only:
+            ins += ["||"] + [ninja_path(p) for p in edge.order_only]
+        w.output.write(f"build {' '.join(outs)}: {' '.join([edge.rule] + ins)}\n")
+        if edge.pool is not None:
+            w.variable("pool", edge.pool, indent=1)
+        for name, value in edge.variables:
+            w.variable(name, ninja_text(value, f"{name} of {edge.outputs[0]}"), indent=1)
+
+    def write(self, path: Union[str, os.PathLike[str]], **render_args: object) -> None:
+        atomic_write(path, self.render(**render_args))  # type: ignore[arg-type]
+
+
+def atomic_write(path: Union[str, os.PathLike[str]], text: str) -> None:
+    """Write *text* to *path* through a temporary file and a rename."""
+    path = os.fspath(path)
+    directory = os.path.dirname(path) or "."
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
