@@ -73,11 +73,17 @@ def _cmd_configure(args: argparse.Namespace) -> int:
     result = configure(args.project_dir, build_dir=args.build_dir, python=args.python, compiler=args.compiler,
                        link_jobs=args.link_jobs, dry_run=args.dry_run, force=args.force)
     if not args.dry_run:
-        print(f"ninjagen: wrote {os.path.relpath(result.build_ninja)} "
+        print(f"ninjagen: wrote {_shown(result.build_ninja)} "
               f"({len(result.extensions)} extension modules for Python "
               f"{result.target.version[0]}.{result.target.version[1]}, compiler {result.compiler.compiler_type}); "
               "now run: ninja")
     return 0
+
+
+def _shown(path: str) -> str:
+    """*path* relative to the current folder when it is inside it."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
 
 
 def _build_dir_of(build_ninja: str) -> str:
@@ -134,7 +140,7 @@ def _report_failure(root: str, extensions: list, targets: Sequence[str]) -> int:
         if e.get("optional"):
             print(f"ninjagen: skipped optional extension {e['name']}: it failed to build", file=sys.stderr)
     if required or not unbuilt:
-        what = f": {', '.join(required)}" if required else ""
+        what = f" (extensions not built: {', '.join(required)})" if required else ""
         print(f"ninjagen: error: build failed{what}", file=sys.stderr)
         return 1
     return 0

@@ -147,7 +147,7 @@ def read_pyproject(path: str) -> dict[str, Any]:
 
 def load_project(project_dir: str) -> ProjectConfig:
     """Read the project's pyproject.toml."""
-    path = os.path.join(project_dir, PYPROJECT)
+    path = os.path.normpath(os.path.join(project_dir, PYPROJECT))
     if not os.path.isfile(path):
         raise ConfigError(f"{path}: not found (ninjagen reads the extension modules from it)")
     data = read_pyproject(path)

@@ -163,7 +163,8 @@ class BuildGraph:
         if edge.pool is not None:
             w.variable("pool", edge.pool, indent=1)
         for name, value in edge.variables:
-            w.variable(name, ninja_text(value, f"{name} of {edge.outputs[0]}"), indent=1)
+            if value:  # an unset variable expands to nothing, as an empty one does
+                w.variable(name, ninja_text(value, f"{name} of {edge.outputs[0]}"), indent=1)
 
     def write(self, path: Union[str, os.PathLike[str]], **render_args: object) -> None:
         atomic_write(path, self.render(**render_args))  # type: ignore[arg-type]
