@@ -23,14 +23,14 @@ from .compilers.base import CCompiler
 from .config import PYPROJECT, ProjectConfig, StaticLibrary, load_project
 from .errors import ConfigError, NinjagenError
 from .extension import Extension
-from .graph import Edge, atomic_write
+from .graph import Edge, atomic_write, forget_build_log
 from .quoting import host_join
 from .rules import template_path
 from .runner import run_ninja
 from .target import Target
 
 __all__ = ["configure", "ConfigureResult", "BuiltExtension", "BUILD_NINJA", "COMPILE_COMMANDS", "STATE_NAME",
-           "read_state"]
+           "read_state", "forget_build_log"]
 
 BUILD_NINJA = "build.ninja"
 COMPILE_COMMANDS = "compile_commands.json"
@@ -278,10 +278,3 @@ def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension
             forget_build_log(build_dir)
         return result
 
-
-def forget_build_log(build_dir: str) -> None:
-    """Make the next ninja run rebuild everything: ninja rebuilds outputs the log does not know."""
-    try:
-        os.unlink(os.path.join(build_dir, ".ninja_log"))
-    except FileNotFoundError:
-        pass

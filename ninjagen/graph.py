@@ -20,7 +20,7 @@ from ninja import ninja_syntax
 from .errors import ConfigError
 from .quoting import ninja_path, ninja_text
 
-__all__ = ["Edge", "BuildGraph", "atomic_write", "NINJA_REQUIRED_VERSION"]
+__all__ = ["Edge", "BuildGraph", "atomic_write", "forget_build_log", "NINJA_REQUIRED_VERSION"]
 
 NINJA_REQUIRED_VERSION = "1.10"
 _NO_WRAP = 1 << 30  # ninja_syntax's line wrapping is not worth its escaping corner cases
@@ -187,3 +187,11 @@ def atomic_write(path: Union[str, os.PathLike[str]], text: str) -> None:
         except OSError:
             pass
         raise
+
+
+def forget_build_log(build_dir: str) -> None:
+    """Make the next ninja run rebuild everything: ninja reruns what its log does not know."""
+    try:
+        os.unlink(os.path.join(build_dir, ".ninja_log"))
+    except FileNotFoundError:
+        pass

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Iterable, Mapping, Optional, Sequence, Union
 
 from ..errors import CompileError, ConfigError
 from ..extension import LANGUAGES, SOURCE_LANGUAGES
-from ..graph import BuildGraph, Edge
+from ..graph import BuildGraph, Edge, forget_build_log
 from ..target import Target
 
 __all__ = ["CCompiler", "gen_preprocess_options", "gen_lib_options"]
@@ -442,8 +442,17 @@ class CCompiler:
         return render_rules(self.template, self.template_context())
 
     def write_ninja(self, path: Union[str, os.PathLike[str]], **kwargs: Any) -> None:
-        """Write everything recorded so far, with this toolchain's rules, to *path*."""
+        """Write everything recorded so far, with this toolchain's rules, to *path*.
+
+        A dry run only says what it would write; with ``force`` the next ninja
+        run rebuilds everything (``builddir``, if given, is where ninja's log is).
+        """
+        if self.dry_run:
+            print(f"dry run: would write {os.fspath(path)} ({len(self.graph.edges)} build statements)")
+            return
         self.graph.write(path, rules=self.rules(), variables=self.toolchain_variables(), **kwargs)
+        if self.force:
+            forget_build_log(kwargs.get("build_dir") or os.path.dirname(os.fspath(path)) or ".")
 
     # ------------------------------------------- configure-time utilities (run now)
     def announce(self, msg: str, level: int = 1) -> None:
