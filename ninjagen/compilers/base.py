@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shlex
-from pathlib import PurePath
 from typing import Any, ClassVar, Iterable, Mapping, Optional, Sequence, Union
 
 from ..errors import CompileError, ConfigError
@@ -261,9 +260,11 @@ class CCompiler:
         """*name* made relative, so that it cannot leave the output directory."""
         if strip_dir:
             return os.path.basename(name)
-        drive_less = os.path.splitdrive(name)[1]
-        parts = [p for p in PurePath(drive_less).parts if p not in (os.sep, "/", "\\", ".")]
-        return os.path.join(*(("__" if p == ".." else p) for p in parts)) if parts else name
+        path = os.path.normpath(os.path.splitdrive(name)[1]).replace(os.sep, "/")
+        if not path.startswith(("/", "../")) and path != "..":
+            return path
+        parts = [("__" if p == ".." else p) for p in path.split("/") if p]
+        return os.path.join(*parts) if parts else name
 
     def object_filenames(self, source_filenames: Iterable[str], strip_dir: bool = False, output_dir: str = "") -> list[str]:
         objects = []
