@@ -152,6 +152,8 @@ def load_project(project_dir: str) -> ProjectConfig:
         raise ConfigError(f"{path}: not found (ninjagen reads the extension modules from it)")
     data = read_pyproject(path)
     tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{PYPROJECT}: [tool] must be a table")
     ours = tool.get("ninjagen", {})
     setuptools = tool.get("setuptools", {})
     if not isinstance(ours, dict):

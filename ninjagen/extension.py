@@ -34,7 +34,7 @@ LANGUAGES = ("c++", "objc", "c")
 
 _DOTTED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 _MACRO_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_LIMITED_API = re.compile(r"cp3(\d+)")
+_LIMITED_API = re.compile(r"cp3([2-9]|[1-9][0-9])")  # the minor version must fit a byte of the hex
 
 
 def check_strings(owner: str, fname: str, value: Any) -> list[str]:

@@ -41,11 +41,17 @@ def run_command(argv: list[str], cwd: str | None = None) -> str:
 
 
 def _program(funcname: str, includes: list[str]) -> str:
-    # distutils' test program: declare (or include), then call
-    lines = [f'#include "{inc}"' for inc in includes]
+    """A program that needs *funcname* to link.
+
+    Without headers it is declared and called, as in distutils; with headers
+    its address is taken instead, so that a function with parameters (strlen)
+    is found too, where distutils' bare call fails to compile.
+    """
     if not includes:
-        lines.append(f"int {funcname}(void);")
-    lines += ["int main(void)", "{", f"    {funcname}();", "    return 0;", "}", ""]
+        return f"int {funcname}(void);\nint main(void)\n{{\n    {funcname}();\n    return 0;\n}}\n"
+    lines = [f'#include "{inc}"' for inc in includes]
+    lines += ["int main(void)", "{", f"    void (*volatile p)(void) = (void (*)(void)){funcname};",
+              "    return p == 0;", "}", ""]
     return "\n".join(lines)
 
 

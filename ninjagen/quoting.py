@@ -138,5 +138,5 @@ def ninja_path(path: str) -> str:
     """Escape *path* for the output or input list of a ``build`` line."""
     _reject_line_breaks(path, "path")
     if "|" in path:
-        raise ConfigError(f"path {path!r} contains '|', which ninja cannot express in a build line")
+        raise ConfigError(f"path {path!r} contains '|', which a ninja build line cannot hold")
     return path.replace("$", "$$").replace(" ", "$ ").replace(":", "$:")

@@ -62,7 +62,8 @@ def gen_lib_options(compiler: "CCompiler", library_dirs: Sequence[str], runtime_
     for lib in libraries:
         lib_dir, lib_name = os.path.split(lib)
         if lib_dir:
-            lib_file = compiler.find_library_file([lib_dir], lib_name)
+            built = compiler.built_libraries([lib_name], [lib_dir])
+            lib_file = built[0] if built else compiler.find_library_file([lib_dir], lib_name)
             if not lib_file:
                 raise ConfigError(f"no library file for {lib!r} found in {lib_dir}")
             opts.append(lib_file)
@@ -314,7 +315,7 @@ class CCompiler:
         for m in extra:
             if not isinstance(m, tuple) or not 1 <= len(m) <= 2:
                 raise ConfigError(f"bad macro definition {m!r}: each macro must be a 1- or 2-tuple")
-        return list(self.macros) + extra
+        return extra + list(self.macros)  # distutils' order: the call's, then the compiler's
 
     def preprocess_options(self, macros: Optional[Sequence[MacroSpec]], include_dirs: Optional[Iterable[str]]) -> list[str]:
         dirs = _as_list(include_dirs, "include_dirs") + list(self.include_dirs)
@@ -328,7 +329,8 @@ class CCompiler:
         """
         found = []
         for lib in libraries:
-            for d in library_dirs:
+            lib_dir, lib = os.path.split(lib)
+            for d in [lib_dir] if lib_dir else library_dirs:
                 for lib_type in ("static", "shared"):
                     path = self.library_filename(lib, lib_type, output_dir=d)
                     if self.graph.produces(path):

@@ -30,6 +30,11 @@ def _rsp_quote(arg: str) -> str:
     return "".join("\\" + c if c in " \t\n\r\v\f'\"\\" else c for c in arg)
 
 
+def _driver_is(command: str, driver: str) -> bool:
+    """Whether *command* starts with the words of *driver* (not just its letters: gcc vs gcc-12)."""
+    return command == driver or command.startswith(driver + " ")
+
+
 class UnixCCompiler(CCompiler):
     compiler_type = "unix"
     description = "standard UNIX-style compiler (gcc, clang)"
@@ -72,11 +77,11 @@ class UnixCCompiler(CCompiler):
         ar, ar_flags = var("AR", "ar"), var("ARFLAGS", "rc")
 
         if "CC" in environ:
-            if "LDSHARED" not in environ and ldshared.startswith(cc):
+            if "LDSHARED" not in environ and _driver_is(ldshared, cc):
                 ldshared = environ["CC"] + ldshared[len(cc):]
             cc = environ["CC"]
         if "CXX" in environ:
-            if "LDCXXSHARED" not in environ and ldcxxshared.startswith(cxx):
+            if "LDCXXSHARED" not in environ and _driver_is(ldcxxshared, cxx):
                 ldcxxshared = environ["CXX"] + ldcxxshared[len(cxx):]
             cxx = environ["CXX"]
         ldshared = environ.get("LDSHARED", ldshared)
