@@ -11,7 +11,7 @@ import argparse
 import os
 import re
 import sys
-from typing import Optional, Sequence
+from typing import NoReturn, Optional, Sequence
 
 from . import __version__
 from .errors import NinjagenError
@@ -31,8 +31,15 @@ def _positive(text: str) -> int:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line like every other error."""
+
+    def error(self, message: str) -> "NoReturn":  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Generate a build.ninja for Python C/C++ extension modules, and run ninja on it.",
     )
@@ -73,8 +80,9 @@ def _cmd_configure(args: argparse.Namespace) -> int:
     result = configure(args.project_dir, build_dir=args.build_dir, python=args.python, compiler=args.compiler,
                        link_jobs=args.link_jobs, dry_run=args.dry_run, force=args.force)
     if not args.dry_run:
+        count = len(result.extensions)
         print(f"ninjagen: wrote {_shown(result.build_ninja)} "
-              f"({len(result.extensions)} extension modules for Python "
+              f"({count} extension module{'s' if count != 1 else ''} for Python "
               f"{result.target.version[0]}.{result.target.version[1]}, compiler {result.compiler.compiler_type}); "
               "now run: ninja")
     return 0

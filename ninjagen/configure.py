@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import sys
+import tempfile
 from dataclasses import asdict, dataclass
 from typing import Iterator, Mapping, Optional, Sequence
 
@@ -23,7 +24,8 @@ from .compilers.base import CCompiler
 from .config import PYPROJECT, ProjectConfig, StaticLibrary, load_project
 from .errors import ConfigError, NinjagenError
 from .extension import Extension
-from .graph import Edge, atomic_write, forget_build_log
+from .atomic import atomic_write
+from .graph import Edge, forget_build_log
 from .quoting import host_join
 from .rules import template_path
 from .runner import run_ninja
@@ -153,9 +155,9 @@ def _add_extension(cc: CCompiler, ext: Extension, config: ProjectConfig, build_d
 
 def _compile_commands(cc: CCompiler, text: str, build_dir: str) -> str:
     """compile_commands.json, produced by ninja itself from the new file (exact commands)."""
-    os.makedirs(build_dir, exist_ok=True)
-    scratch = os.path.join(build_dir, ".compdb.ninja")
-    atomic_write(scratch, text)
+    fd, scratch = tempfile.mkstemp(prefix=".compdb-", suffix=".ninja", dir=build_dir)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
     try:
         proc = run_ninja(["-f", scratch, "-t", "compdb", *cc.compile_rules], cwd=".", capture=True)
     finally:
@@ -264,18 +266,30 @@ def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension
                   f"{COMPILE_COMMANDS} and {os.path.join(build_dir, STATE_NAME)}")
             return result
 
-        compdb = _compile_commands(cc, text, build_dir)
-        state = {
-            "ninjagen": __version__,
-            "python": target.python,
-            "configure_args": regen_args if from_pyproject else None,
-            "environment": {k: environ.get(k) for k in cc.environment_variables},
-            "extensions": [asdict(b) for b in built],
-        }
-        atomic_write(os.path.join(build_dir, STATE_NAME), json.dumps(state, indent=1) + "\n")
-        atomic_write(COMPILE_COMMANDS, compdb)
-        atomic_write(BUILD_NINJA, text)
+        try:
+            _write_outputs(cc, result, regen_args if from_pyproject else None, environ)
+        except OSError as exc:
+            where = exc.filename or build_dir
+            raise ConfigError(f"cannot write {where}: {exc.strerror}") from None
         if force:
             forget_build_log(build_dir)
         return result
+
+
+def _write_outputs(cc: CCompiler, result: ConfigureResult, configure_args: Optional[list[str]],
+                   environ: Mapping[str, str]) -> None:
+    """The state file, compile_commands.json, then build.ninja: each one atomically."""
+    build_dir = result.build_dir
+    os.makedirs(build_dir, exist_ok=True)
+    compdb = _compile_commands(cc, result.text, build_dir)
+    state = {
+        "ninjagen": __version__,
+        "python": result.target.python,
+        "configure_args": configure_args,
+        "environment": {k: environ.get(k) for k in cc.environment_variables},
+        "extensions": [asdict(b) for b in result.extensions],
+    }
+    atomic_write(os.path.join(build_dir, STATE_NAME), json.dumps(state, indent=1) + "\n")
+    atomic_write(COMPILE_COMMANDS, compdb)
+    atomic_write(BUILD_NINJA, result.text)
 

@@ -3,20 +3,20 @@
 This module is the only user of ``ninja.ninja_syntax``, and it knows nothing of
 toolchains: a compiler hands it :class:`Edge` values, its rule text and its
 variables.  Every path and value passes through :mod:`ninjagen.quoting` exactly
-once, here.  Files are written atomically: a reader (or ninja) sees the old
-file or the new one, never half of one.
+once, here.  Files are written atomically (:mod:`ninjagen.atomic`): a reader, or ninja,
+sees the old file or the new one, never half of one.
 """
 
 from __future__ import annotations
 
 import io
 import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Optional, Sequence, Union
 
 from ninja import ninja_syntax
 
+from .atomic import atomic_write
 from .errors import ConfigError
 from .quoting import ninja_path, ninja_text
 
@@ -168,32 +168,6 @@ class BuildGraph:
 
     def write(self, path: Union[str, os.PathLike[str]], **render_args: object) -> None:
         atomic_write(path, self.render(**render_args))  # type: ignore[arg-type]
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write(path: Union[str, os.PathLike[str]], text: str) -> None:
-    """Write *text* to *path* through a temporary file and a rename."""
-    path = os.fspath(path)
-    directory = os.path.dirname(path) or "."
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=directory)
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a build file is as readable as any
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def forget_build_log(build_dir: str) -> None:

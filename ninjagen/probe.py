@@ -15,7 +15,7 @@ import tempfile
 from typing import TYPE_CHECKING
 
 from .errors import CompileError, ProbeError
-from .graph import atomic_write
+from .atomic import atomic_write
 
 if TYPE_CHECKING:
     from .compilers.base import CCompiler
