@@ -149,7 +149,8 @@ def load_project(project_dir: str) -> ProjectConfig:
     """Read the project's pyproject.toml."""
     path = os.path.normpath(os.path.join(project_dir, PYPROJECT))
     if not os.path.isfile(path):
-        raise ConfigError(f"{path}: not found (ninjagen reads the extension modules from it)")
+        raise ConfigError(f"no {PYPROJECT} in {os.path.abspath(project_dir)} "
+                          "(ninjagen reads the extension modules from it)")
     data = read_pyproject(path)
     tool = data.get("tool", {})
     if not isinstance(tool, dict):

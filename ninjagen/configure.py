@@ -92,6 +92,8 @@ def _object_dir(build_dir: str, *settings: object) -> str:
 
 def _check_files(owner: str, what: str, paths: Sequence[str], cc: CCompiler) -> None:
     for path in paths:
+        if "|" in path:
+            raise ConfigError(f"{owner}: {what} {path} contains '|', which a ninja build line cannot hold")
         if not os.path.isfile(path) and not cc.graph.produces(path):
             raise ConfigError(f"{owner}: {what} {path} not found")
 
@@ -151,6 +153,14 @@ def _add_extension(cc: CCompiler, ext: Extension, config: ProjectConfig, build_d
     except NinjagenError as exc:
         raise type(exc)(f"{owner}: {exc}") from None
     return BuiltExtension(ext.name, os.path.normpath(output), ext.optional)
+
+
+def _check_distinct_outputs(built: Sequence[BuiltExtension]) -> None:
+    owners: dict[str, str] = {}
+    for b in built:
+        if b.output in owners:
+            raise ConfigError(f"extensions {owners[b.output]!r} and {b.name!r} both write {b.output}")
+        owners[b.output] = b.name
 
 
 def _compile_commands(cc: CCompiler, text: str, build_dir: str) -> str:
@@ -217,12 +227,17 @@ def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension
         build_dir = os.path.normpath(build_dir or config.build_dir or DEFAULT_BUILD_DIR)
         if os.path.exists(build_dir) and not os.path.isdir(build_dir):
             raise ConfigError(f"build folder {build_dir} exists and is not a folder")
+        if not dry_run:
+            try:
+                os.makedirs(build_dir, exist_ok=True)
+            except OSError as exc:
+                raise ConfigError(f"cannot create build folder {build_dir}: {exc.strerror}") from None
         compiler_type = compiler or config.compiler
         requested_link_jobs = link_jobs
         link_jobs = link_jobs or config.link_jobs or max(1, (os.cpu_count() or 2) // 2)
 
         target = Target.from_interpreter(python) if python else Target.current()
-        target.check_headers()
+        target.check_headers(f"--python {python}" if python else "")
         cc = new_compiler(compiler=compiler_type, dry_run=dry_run, force=force, target=target)
         customize_compiler(cc, environ)
         cc.build_dir = build_dir
@@ -243,6 +258,7 @@ def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension
             _add_library(cc, lib, build_dir, lib_dir)
         extra_library_dirs = [lib_dir] if config.libraries else []
         built = [_add_extension(cc, ext, config, build_dir, extra_library_dirs) for ext in config.extensions]
+        _check_distinct_outputs(built)
         cc.graph.phony("all", [b.output for b in built])
         cc.graph.default(["all"])
 

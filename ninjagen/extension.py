@@ -37,6 +37,11 @@ _MACRO_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LIMITED_API = re.compile(r"cp3([2-9]|[1-9][0-9])")  # the minor version must fit a byte of the hex
 
 
+def _reject_line_break(where: str, text: str) -> None:
+    if "\n" in text or "\r" in text:
+        raise ConfigError(f"{where} contains a line break, which a ninja file cannot hold: {text!r}")
+
+
 def check_strings(owner: str, fname: str, value: Any) -> list[str]:
     """Validate a list-of-strings field; *owner* is "extension 'x'" or "library 'y'"."""
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
@@ -49,6 +54,7 @@ def check_strings(owner: str, fname: str, value: Any) -> list[str]:
             raise ConfigError(f"{owner}: {fname}[{i}] must be a string, got {item!r}")
         if not item:
             raise ConfigError(f"{owner}: {fname}[{i}] is an empty string")
+        _reject_line_break(f"{owner}: {fname}[{i}]", item)
         out.append(item)
     return out
 
@@ -64,6 +70,8 @@ def _macro(owner: str, index: int, item: Any) -> Macro:
             raise ConfigError(f"{where}: {name!r} is not a valid macro name")
         if value is not None and not isinstance(value, str):
             raise ConfigError(f"{where}: the value of {name} must be a string or None, got {value!r}")
+        if value is not None:
+            _reject_line_break(f"{where}: the value of {name}", value)
         return (name, value)
     raise ConfigError(f"{where} must be a (name, value) pair or a name, got {item!r}")
 

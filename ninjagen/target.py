@@ -113,12 +113,15 @@ class Target:
     def free_threaded(self) -> bool:
         return bool(self.var("Py_GIL_DISABLED", 0))
 
-    def check_headers(self) -> None:
-        """Fail clearly when the target Python has no development headers."""
+    def check_headers(self, label: str = "") -> None:
+        """Fail clearly when the target Python has no development headers.
+
+        *label* names the Python as the user did (``--python PATH``).
+        """
         for d in self.include_dirs:
             if os.path.isfile(os.path.join(d, "Python.h")):
                 return
         raise ConfigError(
-            f"Python {self.python} has no development headers (no Python.h in "
+            f"{label or 'Python ' + self.python}: no development headers (no Python.h in "
             f"{', '.join(self.include_dirs) or 'its include directory'}); install its -dev package"
         )
