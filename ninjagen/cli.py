@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="folder for objects, depfiles and ninja's logs (default: build)")
     cfg.add_argument("--python", metavar="PATH", help="build for this Python interpreter (default: the running one)")
     cfg.add_argument("--compiler", metavar="TYPE", help="compiler type (see show-compilers)")
+    cfg.add_argument("--cross-prefix", metavar="PREFIX",
+                     help="prefix of a cross toolchain's tools, e.g. x86_64-w64-mingw32- (mingw32, cygwin)")
     cfg.add_argument("--link-jobs", type=_positive, metavar="N", help="links that may run at once")
     cfg.add_argument("-n", "--dry-run", action="store_true", help="say what would be written, write nothing")
     cfg.add_argument("--force", action="store_true", help="make the next build rebuild everything")
@@ -78,7 +80,8 @@ def _cmd_configure(args: argparse.Namespace) -> int:
     from .configure import configure
 
     result = configure(args.project_dir, build_dir=args.build_dir, python=args.python, compiler=args.compiler,
-                       link_jobs=args.link_jobs, dry_run=args.dry_run, force=args.force)
+                       cross_prefix=args.cross_prefix, link_jobs=args.link_jobs, dry_run=args.dry_run,
+                       force=args.force)
     if not args.dry_run:
         count = len(result.extensions)
         print(f"ninjagen: wrote {_shown(result.build_ninja)} "

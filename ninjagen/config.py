@@ -66,11 +66,13 @@ class ProjectConfig:
     """The compiler type (default: the target platform's)."""
     link_jobs: Optional[int] = None
     """How many links may run at once (default: half the cores)."""
+    cross_prefix: Optional[str] = None
+    """Prefix of a cross toolchain's tools (``x86_64-w64-mingw32-``), for mingw32 and cygwin."""
     source: str = ""
     """Where the extensions were read from, for messages."""
 
 
-_TOOL_KEYS = {"ext-modules", "libraries", "package-dir", "build-dir", "compiler", "link-jobs"}
+_TOOL_KEYS = {"ext-modules", "libraries", "package-dir", "build-dir", "compiler", "link-jobs", "cross-prefix"}
 
 
 def _kebab(name: str) -> str:
@@ -186,10 +188,12 @@ def load_project(project_dir: str) -> ProjectConfig:
     if build_dir is not None and (not isinstance(build_dir, str) or not build_dir):
         raise ConfigError(f"{PYPROJECT} [tool.ninjagen] build-dir must be a folder name, got {build_dir!r}")
     config.build_dir = build_dir
-    compiler = ours.get("compiler")
-    if compiler is not None and not isinstance(compiler, str):
-        raise ConfigError(f"{PYPROJECT} [tool.ninjagen] compiler must be a string, got {compiler!r}")
-    config.compiler = compiler
+    for key in ("compiler", "cross-prefix"):
+        value = ours.get(key)
+        if value is not None and not isinstance(value, str):
+            raise ConfigError(f"{PYPROJECT} [tool.ninjagen] {key} must be a string, got {value!r}")
+    config.compiler = ours.get("compiler")
+    config.cross_prefix = ours.get("cross-prefix")
     link_jobs = ours.get("link-jobs")
     if link_jobs is not None and (isinstance(link_jobs, bool) or not isinstance(link_jobs, int) or link_jobs < 1):
         raise ConfigError(f"{PYPROJECT} [tool.ninjagen] link-jobs must be a whole number of at least 1, got {link_jobs!r}")

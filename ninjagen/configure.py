@@ -143,7 +143,8 @@ def _add_extension(cc: CCompiler, ext: Extension, config: ProjectConfig, build_d
                              extra_postargs=ext.extra_compile_args, depends=ext.depends)
         cc.link_shared_object(
             objects + ext.extra_objects, output,
-            libraries=ext.libraries, library_dirs=ext.library_dirs + extra_library_dirs,
+            libraries=ext.libraries + cc.python_link_libraries(),
+            library_dirs=ext.library_dirs + extra_library_dirs + list(target.library_dirs),
             runtime_library_dirs=ext.runtime_library_dirs,
             export_symbols=[f"PyInit_{ext.module_name}"] + ext.export_symbols,
             extra_postargs=ext.extra_link_args, build_temp=obj_dir,
@@ -206,7 +207,7 @@ def read_state(project_dir: str, build_dir: str = DEFAULT_BUILD_DIR) -> Optional
 def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension]] = None,
               libraries: Sequence[StaticLibrary] = (), package_dir: Optional[Mapping[str, str]] = None,
               build_dir: Optional[str] = None, python: Optional[str] = None, compiler: Optional[str] = None,
-              link_jobs: Optional[int] = None, dry_run: bool = False, force: bool = False,
+              cross_prefix: Optional[str] = None, link_jobs: Optional[int] = None, dry_run: bool = False, force: bool = False,
               environ: Optional[Mapping[str, str]] = None) -> ConfigureResult:
     """Generate build.ninja and compile_commands.json for a project.
 
@@ -236,9 +237,11 @@ def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension
         requested_link_jobs = link_jobs
         link_jobs = link_jobs or config.link_jobs or max(1, (os.cpu_count() or 2) // 2)
 
-        target = Target.from_interpreter(python) if python else Target.current()
+        target = Target.from_path(python) if python else Target.current()
         target.check_headers(f"--python {python}" if python else "")
         cc = new_compiler(compiler=compiler_type, dry_run=dry_run, force=force, target=target)
+        cross_prefix = cross_prefix if cross_prefix is not None else config.cross_prefix
+        cc.cross_prefix = cross_prefix or ""
         customize_compiler(cc, environ)
         cc.build_dir = build_dir
         cc.set_include_dirs(list(target.include_dirs))
@@ -251,7 +254,8 @@ def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension
             seen.add(ext.name)
         languages = {cc.detect_language(e.sources) or "c" for e in config.extensions}
         languages |= {e.language for e in config.extensions if e.language}
-        cc.check_tools(languages, archives=bool(config.libraries))
+        if target.os_name == os.name:  # a build for another OS may well be generated where its tools are not
+            cc.check_tools(languages, archives=bool(config.libraries))
 
         lib_dir = os.path.join(build_dir, "lib")
         for lib in config.libraries:
@@ -267,6 +271,8 @@ def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension
             regen_args += ["--python", os.path.abspath(python)]
         if compiler:
             regen_args += ["--compiler", compiler]
+        if cross_prefix:
+            regen_args += ["--cross-prefix", cross_prefix]
         if requested_link_jobs:
             regen_args += ["--link-jobs", str(requested_link_jobs)]
         if from_pyproject:
@@ -307,5 +313,6 @@ def _write_outputs(cc: CCompiler, result: ConfigureResult, configure_args: Optio
     }
     atomic_write(os.path.join(build_dir, STATE_NAME), json.dumps(state, indent=1) + "\n")
     atomic_write(COMPILE_COMMANDS, compdb)
+    cc.graph.write_files()
     atomic_write(BUILD_NINJA, result.text)
 

@@ -74,6 +74,8 @@ class BuildGraph:
     pools: dict[str, int] = field(default_factory=dict)
     extra_rules: list[dict] = field(default_factory=list)
     defaults: list[str] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
+    """Small files written at configure time (``.def`` export lists): path -> text."""
 
     def add(self, edge: Edge) -> Edge:
         """Add *edge*; the same statement added twice is kept once.
@@ -97,6 +99,25 @@ class BuildGraph:
             self._producer[out] = key
         self.edges[key] = edge
         return edge
+
+    def add_file(self, path: str, text: str) -> None:
+        """A file to write at configure time, beside build.ninja (an input of some edge)."""
+        path = _norm(path)
+        if self.files.get(path, text) != text:
+            raise ConfigError(f"two different contents for the generated file {path}")
+        self.files[path] = text
+
+    def write_files(self) -> None:
+        """Write the generated files whose text changed (an unchanged one keeps its time: no relink)."""
+        for path, text in self.files.items():
+            try:
+                with open(path, encoding="utf-8") as f:
+                    if f.read() == text:
+                        continue
+            except OSError:
+                pass
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+            atomic_write(path, text)
 
     def produces(self, path: str) -> bool:
         return _norm(path) in self._producer
@@ -167,6 +188,7 @@ class BuildGraph:
                 w.variable(name, ninja_text(value, f"{name} of {edge.outputs[0]}"), indent=1)
 
     def write(self, path: Union[str, os.PathLike[str]], **render_args: object) -> None:
+        self.write_files()
         atomic_write(path, self.render(**render_args))  # type: ignore[arg-type]
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import struct
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -19,6 +21,37 @@ from . import _pyinfo
 from .errors import ConfigError
 
 __all__ = ["Target"]
+
+#: PE machine type -> (sysconfig platform, wheel/EXT_SUFFIX tag)
+_WINDOWS_MACHINES = {0x8664: ("win-amd64", "win_amd64"), 0x14C: ("win32", "win32"), 0xAA64: ("win-arm64", "win_arm64")}
+
+
+def _header_version(patchlevel_h: str) -> tuple[int, int]:
+    try:
+        with open(patchlevel_h, encoding="latin-1") as f:
+            text = f.read()
+    except OSError:
+        raise ConfigError(f"{patchlevel_h}: cannot read it, so the Windows Python's version is unknown") from None
+    found = dict(re.findall(r"#define\s+PY_(MAJOR|MINOR)_VERSION\s+(\d+)", text))
+    if "MAJOR" not in found or "MINOR" not in found:
+        raise ConfigError(f"{patchlevel_h}: no PY_MAJOR_VERSION / PY_MINOR_VERSION in it")
+    return int(found["MAJOR"]), int(found["MINOR"])
+
+
+def _pe_machine(path: str) -> Optional[int]:
+    """The machine field of a PE file's header, or None if *path* is not a PE file."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return None
+    if head[:2] != b"MZ" or len(head) < 0x40:
+        return None
+    offset = struct.unpack_from("<I", head, 0x3C)[0]
+    if head[offset:offset + 4] != b"PE\0\0":
+        return None
+    return struct.unpack_from("<H", head, offset + 4)[0]
+
 
 
 @dataclass(frozen=True)
@@ -92,6 +125,47 @@ class Target:
         except ValueError:
             raise ConfigError(f"--python {python}: not a Python interpreter (it printed no description)") from None
         return cls.from_description(info)
+
+    @classmethod
+    def from_path(cls, python: str) -> "Target":
+        """``--python``: an interpreter to ask, or an unpacked Windows CPython folder (or its python.exe)."""
+        tree = python
+        if os.path.basename(python).lower() == "python.exe":
+            tree = os.path.dirname(python) or "."
+        if os.path.isfile(os.path.join(tree, "include", "pyconfig.h")) and os.path.isdir(os.path.join(tree, "libs")):
+            return cls.from_windows_tree(tree)
+        return cls.from_interpreter(python)
+
+    @classmethod
+    def from_windows_tree(cls, tree: str) -> "Target":
+        """A Windows CPython that cannot run here, described from its files.
+
+        The version comes from ``include/patchlevel.h``, the architecture from
+        the PE header of ``python.exe`` (or ``pythonXY.dll``), and the link
+        libraries (``pythonXY.lib``, ``python3.lib``) are in ``libs/``.
+        """
+        tree = os.path.abspath(tree)
+        include = os.path.join(tree, "include")
+        version = _header_version(os.path.join(include, "patchlevel.h"))
+        nodot = f"{version[0]}{version[1]}"
+        machine = None
+        for name in ("python.exe", f"python{nodot}.dll"):
+            if os.path.isfile(os.path.join(tree, name)):
+                machine = _pe_machine(os.path.join(tree, name))
+                break
+        platform, tag = _WINDOWS_MACHINES.get(machine, _WINDOWS_MACHINES[0x8664])
+        return cls(
+            python=os.path.join(tree, "python.exe"),
+            version=version,
+            platform=platform,
+            sys_platform="win32",
+            os_name="nt",
+            include_dirs=(include,),
+            library_dirs=(os.path.join(tree, "libs"),),
+            base_prefix=tree,
+            config={"EXT_SUFFIX": f".cp{nodot}-{tag}.pyd", "SHLIB_SUFFIX": ".pyd", "py_version_nodot": nodot},
+            sysconfig_file=os.path.join(include, "pyconfig.h"),
+        )
 
     # ------------------------------------------------------------------ derived
     def var(self, name: str, default: Any = "") -> Any:

@@ -54,8 +54,8 @@ def _pyproject(case: Case) -> str:
 M = '[[tool.ninjagen.ext-modules]]\nname = "m"\nsources = ["m.c"]\n'
 
 CASES = [
-    Case("unknown-compiler-option", "unknown compiler type 'gcc' (available: unix)", args=("--compiler", "gcc")),
-    Case("unknown-compiler-config", "unknown compiler type 'turbo' (available: unix)", tool='compiler = "turbo"'),
+    Case("unknown-compiler-option", "unknown compiler type 'gcc' (available: bcpp, cygwin, mingw32, msvc, unix)", args=("--compiler", "gcc")),
+    Case("unknown-compiler-config", "unknown compiler type 'turbo' (available: bcpp, cygwin, mingw32, msvc, unix)", tool='compiler = "turbo"'),
     Case("missing-source", "extension 'm': source nope.c not found", pyproject=M.replace("m.c", "nope.c")),
     Case("unknown-suffix", "extension 'm': unknown file type '.txt' of source m.txt (known: .c .cc .cpp .cxx .c++ .C .m .mm)",
          pyproject=M.replace("m.c", "m.txt")),

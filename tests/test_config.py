@@ -241,7 +241,7 @@ def test_unknown_tool_key_suggests_the_close_one(project):
 def test_unknown_tool_key_without_close_match_lists_the_valid_keys(project):
     msg = load_error(project("[tool.ninjagen]\nzzz = 1\n"))
     assert "unknown key 'zzz'" in msg
-    assert "valid keys: build-dir, compiler, ext-modules, libraries, link-jobs, package-dir" in msg
+    assert "valid keys: build-dir, compiler, cross-prefix, ext-modules, libraries, link-jobs, package-dir" in msg
 
 
 def test_unknown_key_inside_an_ext_module_suggests_the_close_one(project):

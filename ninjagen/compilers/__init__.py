@@ -13,7 +13,7 @@ from typing import Mapping, Optional
 
 from ..errors import PlatformError
 from ..target import Target
-from . import unix  # noqa: F401  (registers the class)
+from . import bcpp, cygwin, msvc, unix  # noqa: F401  (importing a toolchain registers it)
 from .base import CCompiler, gen_lib_options, gen_preprocess_options
 
 __all__ = [
@@ -108,3 +108,5 @@ def show_compilers() -> None:
     print("List of available compilers:")
     for name, cls in sorted(compiler_classes().items()):
         print(f"  --compiler={name:<12} {cls.description}")
+        if cls.verified_by:
+            print(f"  {'':<23} verified: {cls.verified_by}")

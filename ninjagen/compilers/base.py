@@ -85,17 +85,22 @@ class CCompiler:
 
     compiler_type: ClassVar[str] = ""
     description: ClassVar[str] = ""
+    #: how the project proves this toolchain's output right (show-compilers says it)
+    verified_by: ClassVar[str] = ""
     #: the template in templates/ that holds this toolchain's rules (without .ninja.j2)
     template: ClassVar[str] = ""
 
     src_extensions: ClassVar[tuple[str, ...]] = tuple(SOURCE_LANGUAGES)
     obj_extension: ClassVar[str] = ".o"
+    #: source suffix -> object suffix where it is not obj_extension (resources)
+    object_extensions: ClassVar[dict[str, str]] = {}
     static_lib_extension: ClassVar[str] = ".a"
     shared_lib_extension: ClassVar[str] = ".so"
     dylib_lib_extension: ClassVar[str] = ".so"
     exe_extension: ClassVar[str] = ""
     static_lib_format: ClassVar[str] = "lib%s%s"
     shared_lib_format: ClassVar[str] = "lib%s%s"
+    dylib_lib_format: ClassVar[str] = "lib%s%s"
     language_map: ClassVar[dict[str, str]] = SOURCE_LANGUAGES
     language_order: ClassVar[tuple[str, ...]] = LANGUAGES
 
@@ -118,6 +123,8 @@ class CCompiler:
         self.graph = graph if graph is not None else BuildGraph()
         #: where probes keep their cache and scratch files
         self.build_dir = "build"
+        #: a cross toolchain's prefix, e.g. "x86_64-w64-mingw32-" (toolchains that use one)
+        self.cross_prefix = ""
         self.macros: list[MacroSpec] = []
         self.include_dirs: list[str] = []
         self.libraries: list[str] = []
@@ -224,6 +231,10 @@ class CCompiler:
     def debug_compile_args(self) -> list[str]:
         return []
 
+    def python_link_libraries(self) -> list[str]:
+        """Libraries every extension links for the target Python (distutils' build_ext.get_libraries)."""
+        return []
+
     def join_args(self, args: Sequence[str]) -> str:
         """One command-line string for *args*, quoted for how ninja runs commands."""
         raise NotImplementedError
@@ -232,6 +243,9 @@ class CCompiler:
         """executable name -> program that a build of *languages* will run."""
         raise NotImplementedError
 
+    #: what to do when check_tools finds a tool missing
+    missing_tool_hint: ClassVar[str] = "install it or name another with the environment (CC, CXX, AR, ...)"
+
     def check_tools(self, languages: set[str], archives: bool) -> None:
         """Fail at configure time, not as a cryptic ninja failure, when a tool is missing."""
         import shutil
@@ -239,7 +253,7 @@ class CCompiler:
         for key, program in self.tools_for(languages, archives).items():
             if shutil.which(program) is None:
                 raise ConfigError(f"{program!r} (the {self.compiler_type} {key}) was not found on PATH; "
-                                  "install it or name another with the environment (CC, CXX, AR, ...)")
+                                  f"{self.missing_tool_hint}")
 
     # ------------------------------------------------------------------ languages
     def detect_language(self, sources: Union[str, Sequence[str]]) -> Optional[str]:
@@ -276,7 +290,8 @@ class CCompiler:
                     f"unknown file type {ext or '(none)'!r} of source {src} "
                     f"(known: {' '.join(self.src_extensions)})"
                 )
-            objects.append(os.path.join(output_dir or "", self._out_base(base, strip_dir) + self.obj_extension))
+            suffix = self.object_extensions.get(ext, self.obj_extension)
+            objects.append(os.path.join(output_dir or "", self._out_base(base, strip_dir) + suffix))
         return objects
 
     def shared_object_filename(self, basename: str, strip_dir: bool = False, output_dir: str = "") -> str:
@@ -292,7 +307,7 @@ class CCompiler:
     def library_filename(self, libname: str, lib_type: str = "static", strip_dir: bool = False, output_dir: str = "") -> str:
         if lib_type not in ("static", "shared", "dylib"):
             raise ConfigError(f"lib_type must be 'static', 'shared' or 'dylib', not {lib_type!r}")
-        fmt = self.static_lib_format if lib_type == "static" else self.shared_lib_format
+        fmt = {"static": self.static_lib_format, "shared": self.shared_lib_format, "dylib": self.dylib_lib_format}[lib_type]
         ext = getattr(self, lib_type + "_lib_extension")
         directory, base = os.path.split(libname)
         name = fmt % (base, ext)

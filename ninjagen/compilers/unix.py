@@ -38,6 +38,7 @@ def _driver_is(command: str, driver: str) -> bool:
 class UnixCCompiler(CCompiler):
     compiler_type = "unix"
     description = "standard UNIX-style compiler (gcc, clang)"
+    verified_by = "built with gcc by the tests, imported and called"
     template = "unix"
     compile_rules = ("cc", "cxx")
 
