@@ -22,7 +22,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.9/3.10
     import tomli as tomllib
 
-__all__ = ["StaticLibrary", "ProjectConfig", "load_project", "extension_from_table", "PYPROJECT"]
+__all__ = ["StaticLibrary", "SharedLibrary", "ProjectConfig", "load_project", "extension_from_table", "PYPROJECT"]
 
 PYPROJECT = "pyproject.toml"
 
@@ -53,11 +53,36 @@ class StaticLibrary:
 
 
 @dataclass
+class SharedLibrary(StaticLibrary):
+    """Code that several extensions share at run time: one DLL / shared object they all load.
+
+    It is built into the folder of ``package`` (``""``: the top level) so that
+    the modules find it beside them: on Windows a DLL is looked up next to the
+    module that loads it, on Unix the modules carry an ``$ORIGIN`` rpath.
+    """
+
+    package: str = ""
+    libraries: list[str] = field(default_factory=list)
+    library_dirs: list[str] = field(default_factory=list)
+    extra_link_args: list[str] = field(default_factory=list)
+    export_symbols: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        owner = f"library {self.name!r}"
+        if not isinstance(self.package, str) or (self.package and not all(p.isidentifier() for p in self.package.split("."))):
+            raise ConfigError(f"{owner}: package must be a dotted package name or \"\", got {self.package!r}")
+        for fname in ("libraries", "library_dirs", "extra_link_args", "export_symbols"):
+            setattr(self, fname, check_strings(owner, fname, getattr(self, fname)))
+
+
+@dataclass
 class ProjectConfig:
     """What ``[tool.ninjagen]`` says (or ``[tool.setuptools]`` where ours is silent)."""
 
     extensions: list[Extension] = field(default_factory=list)
     libraries: list[StaticLibrary] = field(default_factory=list)
+    shared_libraries: list[SharedLibrary] = field(default_factory=list)
     package_dir: dict[str, str] = field(default_factory=dict)
     """Where packages live, as setuptools' ``package-dir`` (``{"" = "src"}``)."""
     build_dir: Optional[str] = None
@@ -72,7 +97,8 @@ class ProjectConfig:
     """Where the extensions were read from, for messages."""
 
 
-_TOOL_KEYS = {"ext-modules", "libraries", "package-dir", "build-dir", "compiler", "link-jobs", "cross-prefix"}
+_TOOL_KEYS = {"ext-modules", "libraries", "shared-libraries", "package-dir", "build-dir", "compiler", "link-jobs",
+              "cross-prefix"}
 
 
 def _kebab(name: str) -> str:
@@ -81,6 +107,7 @@ def _kebab(name: str) -> str:
 
 _EXTENSION_KEYS = {_kebab(f.name): f.name for f in fields(Extension)}
 _LIBRARY_KEYS = {_kebab(f.name): f.name for f in fields(StaticLibrary)}
+_SHARED_LIBRARY_KEYS = {_kebab(f.name): f.name for f in fields(SharedLibrary)}
 
 
 def _unknown_key(where: str, key: str, valid: Any) -> ConfigError:
@@ -119,10 +146,10 @@ def extension_from_table(where: str, table: Any) -> Extension:
         raise ConfigError(f"{where}: {exc}") from None
 
 
-def library_from_table(where: str, table: Any) -> StaticLibrary:
-    kwargs = _table_to_kwargs(where, table, _LIBRARY_KEYS)
+def library_from_table(where: str, table: Any, shared: bool = False) -> StaticLibrary:
+    kwargs = _table_to_kwargs(where, table, _SHARED_LIBRARY_KEYS if shared else _LIBRARY_KEYS)
     _macros_from_toml(kwargs)
-    return StaticLibrary(**kwargs)
+    return SharedLibrary(**kwargs) if shared else StaticLibrary(**kwargs)
 
 
 def _list_of_tables(where: str, value: Any) -> list[Any]:
@@ -178,6 +205,10 @@ def load_project(project_dir: str) -> ProjectConfig:
         config.extensions.append(extension_from_table(f"{config.source} ext-modules[{i}] ({label})", table))
     for i, table in enumerate(_list_of_tables(f"{PYPROJECT} [tool.ninjagen] libraries", ours.get("libraries", []))):
         config.libraries.append(library_from_table(f"{PYPROJECT} [tool.ninjagen] libraries[{i}]", table))
+    shared = _list_of_tables(f"{PYPROJECT} [tool.ninjagen] shared-libraries", ours.get("shared-libraries", []))
+    for i, table in enumerate(shared):
+        lib = library_from_table(f"{PYPROJECT} [tool.ninjagen] shared-libraries[{i}]", table, shared=True)
+        config.shared_libraries.append(lib)  # type: ignore[arg-type]
 
     if "package-dir" in ours:
         config.package_dir = _package_dir(f"{PYPROJECT} [tool.ninjagen] package-dir", ours["package-dir"])

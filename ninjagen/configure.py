@@ -21,7 +21,7 @@ from typing import Iterator, Mapping, Optional, Sequence
 from . import __version__
 from .compilers import customize_compiler, new_compiler
 from .compilers.base import CCompiler
-from .config import PYPROJECT, ProjectConfig, StaticLibrary, load_project
+from .config import PYPROJECT, ProjectConfig, SharedLibrary, StaticLibrary, load_project
 from .errors import ConfigError, NinjagenError
 from .extension import Extension
 from .atomic import atomic_write
@@ -127,8 +127,42 @@ def _add_library(cc: CCompiler, lib: StaticLibrary, build_dir: str, lib_dir: str
         raise type(exc)(f"{owner}: {exc}") from None
 
 
+def _add_shared_library(cc: CCompiler, lib: SharedLibrary, config: ProjectConfig, build_dir: str,
+                        lib_dir: str) -> str:
+    """Compile and link *lib* into its package folder; return that folder."""
+    owner = f"library {lib.name!r}"
+    _check_files(owner, "source", lib.sources, cc)
+    _check_files(owner, "depends file", lib.depends, cc)
+    macros = list(lib.define_macros) + [(name,) for name in lib.undef_macros]
+    obj_dir = _object_dir(build_dir, macros, lib.include_dirs, lib.extra_compile_args)
+    out_dir = _module_dir(f"{lib.package}.x" if lib.package else "x", config.package_dir)
+    try:
+        objects = cc.compile(lib.sources, output_dir=obj_dir, macros=macros, include_dirs=lib.include_dirs,
+                             extra_postargs=lib.extra_compile_args, depends=lib.depends)
+        cc.link_shared_lib(objects, lib.name, output_dir=out_dir or None, libraries=lib.libraries,
+                           library_dirs=lib.library_dirs, export_symbols=lib.export_symbols or None,
+                           extra_postargs=lib.extra_link_args, build_temp=lib_dir,
+                           target_lang=cc.detect_language(lib.sources))
+    except NinjagenError as exc:
+        raise type(exc)(f"{owner}: {exc}") from None
+    return out_dir
+
+
+def _runtime_dirs(ext: Extension, config: ProjectConfig, shared_dirs: dict[str, str], target: Target) -> list[str]:
+    """``$ORIGIN``-relative run paths to the shared libraries *ext* links (POSIX only)."""
+    if target.os_name != "posix":
+        return []  # Windows finds a DLL beside the module that loads it
+    here = _module_dir(ext.name, config.package_dir) or "."
+    dirs = []
+    for lib in ext.libraries:
+        if lib in shared_dirs:
+            rel = os.path.relpath(shared_dirs[lib] or ".", here)
+            dirs.append("$ORIGIN" if rel == "." else f"$ORIGIN/{rel}")
+    return list(dict.fromkeys(dirs))
+
+
 def _add_extension(cc: CCompiler, ext: Extension, config: ProjectConfig, build_dir: str,
-                   extra_library_dirs: list[str]) -> BuiltExtension:
+                   extra_library_dirs: list[str], shared_dirs: dict[str, str]) -> BuiltExtension:
     owner = f"extension {ext.name!r}"
     target = cc.target
     _check_files(owner, "source", ext.sources, cc)
@@ -143,9 +177,9 @@ def _add_extension(cc: CCompiler, ext: Extension, config: ProjectConfig, build_d
                              extra_postargs=ext.extra_compile_args, depends=ext.depends)
         cc.link_shared_object(
             objects + ext.extra_objects, output,
-            libraries=ext.libraries + cc.python_link_libraries(),
+            libraries=ext.libraries + cc.python_link_libraries(limited_api=bool(ext.py_limited_api)),
             library_dirs=ext.library_dirs + extra_library_dirs + list(target.library_dirs),
-            runtime_library_dirs=ext.runtime_library_dirs,
+            runtime_library_dirs=ext.runtime_library_dirs + _runtime_dirs(ext, config, shared_dirs, target),
             export_symbols=[f"PyInit_{ext.module_name}"] + ext.export_symbols,
             extra_postargs=ext.extra_link_args, build_temp=obj_dir,
             target_lang=ext.language or cc.detect_language(ext.sources),
@@ -205,7 +239,8 @@ def read_state(project_dir: str, build_dir: str = DEFAULT_BUILD_DIR) -> Optional
 
 
 def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension]] = None,
-              libraries: Sequence[StaticLibrary] = (), package_dir: Optional[Mapping[str, str]] = None,
+              libraries: Sequence[StaticLibrary] = (), shared_libraries: Sequence[SharedLibrary] = (),
+              package_dir: Optional[Mapping[str, str]] = None, target: Optional[Target] = None,
               build_dir: Optional[str] = None, python: Optional[str] = None, compiler: Optional[str] = None,
               cross_prefix: Optional[str] = None, link_jobs: Optional[int] = None, dry_run: bool = False, force: bool = False,
               environ: Optional[Mapping[str, str]] = None) -> ConfigureResult:
@@ -214,6 +249,8 @@ def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension
     Without *extensions*, the project's pyproject.toml says what to build and
     build.ninja regenerates itself when that file changes.  With them (a
     script's own list), nothing is read and there is no regeneration rule.
+    The target Python is *target* if given, else the interpreter or Windows
+    CPython folder at *python*, else the running interpreter.
     """
     root = os.path.abspath(project_dir)
     if not os.path.isdir(root):
@@ -224,7 +261,8 @@ def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension
         if from_pyproject:
             config = load_project(".")
         else:
-            config = ProjectConfig(list(extensions or []), list(libraries), dict(package_dir or {}))
+            config = ProjectConfig(list(extensions or []), list(libraries), list(shared_libraries),
+                                   dict(package_dir or {}))
         build_dir = os.path.normpath(build_dir or config.build_dir or DEFAULT_BUILD_DIR)
         if os.path.exists(build_dir) and not os.path.isdir(build_dir):
             raise ConfigError(f"build folder {build_dir} exists and is not a folder")
@@ -237,8 +275,9 @@ def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension
         requested_link_jobs = link_jobs
         link_jobs = link_jobs or config.link_jobs or max(1, (os.cpu_count() or 2) // 2)
 
-        target = Target.from_path(python) if python else Target.current()
-        target.check_headers(f"--python {python}" if python else "")
+        if target is None:  # a Target passed in is the caller's description: taken as it is
+            target = Target.from_path(python) if python else Target.current()
+            target.check_headers(f"--python {python}" if python else "")
         cc = new_compiler(compiler=compiler_type, dry_run=dry_run, force=force, target=target)
         cross_prefix = cross_prefix if cross_prefix is not None else config.cross_prefix
         cc.cross_prefix = cross_prefix or ""
@@ -260,10 +299,15 @@ def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension
         lib_dir = os.path.join(build_dir, "lib")
         for lib in config.libraries:
             _add_library(cc, lib, build_dir, lib_dir)
-        extra_library_dirs = [lib_dir] if config.libraries else []
-        built = [_add_extension(cc, ext, config, build_dir, extra_library_dirs) for ext in config.extensions]
+        shared_dirs = {lib.name: _add_shared_library(cc, lib, config, build_dir, lib_dir)
+                       for lib in config.shared_libraries}
+        extra_library_dirs = [lib_dir] if config.libraries or shared_dirs else []
+        extra_library_dirs += list(dict.fromkeys(d or "." for d in shared_dirs.values()))
+        built = [_add_extension(cc, ext, config, build_dir, extra_library_dirs, shared_dirs)
+                 for ext in config.extensions]
         _check_distinct_outputs(built)
-        cc.graph.phony("all", [b.output for b in built])
+        shared_outputs = [os.path.join(d, cc.library_filename(name, lib_type="dylib")) for name, d in shared_dirs.items()]
+        cc.graph.phony("all", [b.output for b in built] + shared_outputs)
         cc.graph.default(["all"])
 
         regen_args = ["-B", build_dir]

@@ -107,6 +107,10 @@ class CCompiler:
     #: the rules whose statements are compiles (they go to compile_commands.json)
     compile_rules: ClassVar[tuple[str, ...]] = ()
 
+    #: Unix libraries that this toolchain's C runtime already contains; link() leaves them
+    #: out (libraries=["m"] is right on Linux and names no file for MSVC), as Meson does
+    c_runtime_libraries: ClassVar[frozenset[str]] = frozenset()
+
     #: executable name -> default command; set_executables accepts only these keys
     executables: ClassVar[dict[str, Optional[list[str]]]] = {}
 
@@ -231,8 +235,11 @@ class CCompiler:
     def debug_compile_args(self) -> list[str]:
         return []
 
-    def python_link_libraries(self) -> list[str]:
-        """Libraries every extension links for the target Python (distutils' build_ext.get_libraries)."""
+    def python_link_libraries(self, limited_api: bool = False) -> list[str]:
+        """Libraries every extension links for the target Python (distutils' build_ext.get_libraries).
+
+        *limited_api*: the module uses the stable ABI, so it links python3, not pythonXY.
+        """
         return []
 
     def join_args(self, args: Sequence[str]) -> str:
@@ -391,7 +398,8 @@ class CCompiler:
         if target_desc not in (self.SHARED_OBJECT, self.SHARED_LIBRARY, self.EXECUTABLE):
             raise ConfigError(f"unknown link target type {target_desc!r}")
         objects = _as_list(objects, "objects") + list(self.objects)
-        libraries = _as_list(libraries, "libraries") + list(self.libraries)
+        libraries = [lib for lib in _as_list(libraries, "libraries") + list(self.libraries)
+                     if lib not in self.c_runtime_libraries]
         library_dirs = _as_list(library_dirs, "library_dirs") + list(self.library_dirs)
         runtime_dirs = _as_list(runtime_library_dirs, "runtime_library_dirs") + list(self.runtime_library_dirs)
         if output_dir is not None:
@@ -413,7 +421,8 @@ class CCompiler:
 
     def link_shared_lib(self, objects: Sequence[str], output_libname: str, output_dir: Optional[str] = None,
                         **kwargs: Any) -> None:
-        self.link(self.SHARED_LIBRARY, objects, self.library_filename(output_libname, lib_type="shared"),
+        # the file that is loaded at run time: libfoo.so, foo.dll (cygwin: cygfoo.dll)
+        self.link(self.SHARED_LIBRARY, objects, self.library_filename(output_libname, lib_type="dylib"),
                   output_dir, **kwargs)
 
     def link_shared_object(self, objects: Sequence[str], output_filename: str, output_dir: Optional[str] = None,

@@ -9,6 +9,7 @@ ilink32 line whose fields are separated by commas:
 
 from __future__ import annotations
 
+import ntpath
 import os
 from typing import Any, ClassVar, Optional, Union
 
@@ -52,6 +53,7 @@ class BCPPCompiler(CCompiler):
     #: the C runtime libraries every ilink32 line ends its library field with
     default_libraries: ClassVar[list[str]] = ["import32", "cw32mt"]
     missing_tool_hint = "put the Borland C++ bin folder on PATH"
+    c_runtime_libraries = frozenset({"m", "dl", "rt", "pthread"})
 
     def library_dir_option(self, dir: str) -> str:
         return "-L" + dir
@@ -74,9 +76,9 @@ class BCPPCompiler(CCompiler):
                     return path
         return None
 
-    def python_link_libraries(self) -> list[str]:
+    def python_link_libraries(self, limited_api: bool = False) -> list[str]:
         major, minor = self.target.version
-        return [f"python{major}{minor}"]
+        return ["python3" if limited_api else f"python{major}{minor}"]
 
     def join_args(self, args: list[str]) -> str:  # type: ignore[override]
         return msvc_join(args)  # Borland's C runtime splits a command line as Microsoft's does
@@ -121,14 +123,16 @@ class BCPPCompiler(CCompiler):
             def_file = os.path.join(temp, os.path.splitext(os.path.basename(output))[0] + ".def")
             self.graph.add_file(def_file, "EXPORTS\n" + "".join(f"  {s}=_{s}\n" for s in export_symbols))
             inputs.append(def_file)
-        objs = [os.path.normpath(o) for o in objects if not o.lower().endswith(".res")]
-        resources = [os.path.normpath(o) for o in objects if o.lower().endswith(".res")]
+        # Borland's tools want backslashes (distutils normalised the paths on the Windows host;
+        # ntpath does the same on any host, so the output does not depend on where it is made)
+        objs = [ntpath.normpath(o) for o in objects if not o.lower().endswith(".res")]
+        resources = [ntpath.normpath(o) for o in objects if o.lower().endswith(".res")]
         dirs = [o for o in lib_opts if o.startswith("-L")]
         libs = [o for o in lib_opts if not o.startswith("-L")]
         # ilink32's comma-separated fields: objects, output, map file, libraries, def file, resources
-        words = (extra_preargs + flags + [f"/L{os.path.normpath(d[2:])}" for d in dirs] + ["/L."]
-                 + [startup] + objs + [",", os.path.normpath(output), ",,"] + libs + self.default_libraries
-                 + [",", def_file, ","] + resources + extra_postargs)
+        words = (extra_preargs + flags + [f"/L{ntpath.normpath(d[2:])}" for d in dirs] + ["/L."]
+                 + [startup] + objs + [",", ntpath.normpath(output), ",,"] + libs + self.default_libraries
+                 + [",", ntpath.normpath(def_file) if def_file else "", ","] + resources + extra_postargs)
         return Edge.make(output, "link", inputs, implicit=implicit,
                          variables={"rsp_args": self.join_args([w for w in words if w != ""])})
 

@@ -66,9 +66,9 @@ class CygwinCCompiler(UnixCCompiler):
     def runtime_library_dir_option(self, dir: str) -> Union[str, list[str]]:
         return []  # Windows finds a DLL beside the module that loads it; there is no rpath
 
-    def python_link_libraries(self) -> list[str]:
+    def python_link_libraries(self, limited_api: bool = False) -> list[str]:
         major, minor = self.target.version
-        return [f"python{major}.{minor}" if self.target.sys_platform == "cygwin" else f"python{major}{minor}"]
+        return [f"python{major}.{minor}"]
 
     def toolchain_variables(self) -> dict[str, str]:
         variables = super().toolchain_variables()
@@ -94,7 +94,9 @@ class CygwinCCompiler(UnixCCompiler):
             self.graph.add_file(def_file, "\n".join(lines) + "\n")
             objects.append(def_file)  # gcc reads a .def among the objects
         if target_desc == self.SHARED_LIBRARY:
-            implib = os.path.join(temp, self.library_filename(name, lib_type="shared"))
+            prefix = self.dylib_lib_format.split("%s")[0]  # cygfoo.dll -> libfoo.dll.a
+            libname = name[len(prefix):] if prefix and name.startswith(prefix) else name
+            implib = os.path.join(temp, self.library_filename(libname, lib_type="shared"))
             extra_postargs = extra_postargs + [f"-Wl,--out-implib,{implib}"]
             implicit_outputs.append(implib)
         if not debug:
@@ -107,12 +109,24 @@ class CygwinCCompiler(UnixCCompiler):
 
 
 class Mingw32CCompiler(CygwinCCompiler):
+    """MinGW: like Cygwin without its runtime.
+
+    C++ modules link libstdc++ and libgcc statically: a .pyd must load with no
+    dangling references, and Python (3.8+) does not search PATH for the DLLs
+    of an extension module.
+    """
+
     compiler_type = "mingw32"
     description = "MinGW-w64 port of the GNU C compiler for Windows (also as a cross compiler)"
     verified_by = "golden files; built with mingw-w64, imported and called by a Windows CPython under wine"
     dylib_lib_format = "%s%s"
     runtime_flag: ClassVar[list[str]] = []
 
-    def python_link_libraries(self) -> list[str]:
+    def python_link_libraries(self, limited_api: bool = False) -> list[str]:
         major, minor = self.target.version
-        return [f"python{major}{minor}"]
+        return ["python3" if limited_api else f"python{major}{minor}"]
+
+    def customize(self, environ: Mapping[str, str]) -> None:
+        super().customize(environ)
+        for key in ("linker_so_cxx", "linker_exe_cxx"):
+            self.set_executable(key, self.command(key) + ["-static-libgcc", "-static-libstdc++"])

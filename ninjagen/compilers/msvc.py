@@ -38,7 +38,7 @@ class MSVCCompiler(CCompiler):
     shared_lib_extension = ".dll"
     dylib_lib_extension = ".dll"
     exe_extension = ".exe"
-    static_lib_format = shared_lib_format = "%s%s"
+    static_lib_format = shared_lib_format = dylib_lib_format = "%s%s"
 
     executables: ClassVar[dict[str, Optional[list[str]]]] = {
         "compiler": ["cl"],
@@ -96,21 +96,15 @@ class MSVCCompiler(CCompiler):
 
         raise ConfigError("runtime_library_dirs are not supported by MSVC (Windows finds DLLs beside the module)")
 
-    #: Unix libraries whose contents the Microsoft C runtime already has (as Meson treats them)
-    c_runtime_libraries: ClassVar[frozenset[str]] = frozenset({"m", "dl", "rt", "pthread"})
+    c_runtime_libraries = frozenset({"m", "dl", "rt", "pthread"})
 
     def library_option(self, lib: str) -> str:
         return self.library_filename(lib)
 
-    def link(self, target_desc: str, objects: Any, output_filename: str, output_dir: Optional[str] = None,
-             libraries: Optional[list[str]] = None, *args: Any, **kwargs: Any) -> None:
-        libraries = [lib for lib in (libraries or []) if lib not in self.c_runtime_libraries]
-        super().link(target_desc, objects, output_filename, output_dir, libraries, *args, **kwargs)
-
     def join_args(self, args: list[str]) -> str:  # type: ignore[override]
         return msvc_join(args)
 
-    def python_link_libraries(self) -> list[str]:
+    def python_link_libraries(self, limited_api: bool = False) -> list[str]:
         return []  # pyconfig.h names pythonXY.lib (or python3.lib) with #pragma comment(lib, ...)
 
     def template_context(self) -> dict[str, Any]:
@@ -155,11 +149,12 @@ class MSVCCompiler(CCompiler):
             variables: dict[str, str] = {}
         else:
             flags = list(self.ldflags_shared_debug if debug else self.ldflags_shared)
-            # the import library and its .exp belong in the build folder, not beside the module
+            # The import library (and link.exe's .exp beside it) belong in the build folder, not
+            # beside the module.  Only the .lib is declared: lld-link writes no .exp, and an
+            # output that never appears would make every ninja run relink.
             temp = build_temp or (os.path.dirname(objects[0]) if objects else "") or "."
-            base = os.path.join(temp, os.path.splitext(os.path.basename(output))[0])
-            implib = base + self.static_lib_extension
-            outputs = [implib, base + ".exp"]
+            implib = os.path.join(temp, os.path.splitext(os.path.basename(output))[0] + self.static_lib_extension)
+            outputs = [implib]
             variables = {"implib": implib}
         exports = [f"/EXPORT:{sym}" for sym in export_symbols]
         variables.update({

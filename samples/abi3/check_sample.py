@@ -7,7 +7,8 @@ import limited
 # The module must be the in-place abi3 build next to this script.
 here = os.path.dirname(os.path.realpath(__file__))
 assert os.path.dirname(os.path.realpath(limited.__file__)) == here, limited.__file__
-assert limited.__file__.endswith(".abi3.so"), limited.__file__
+# a limited-API module is named limited.abi3.so on POSIX and limited.pyd on Windows
+assert limited.__file__.endswith(".pyd" if os.name == "nt" else ".abi3.so"), limited.__file__
 
 assert limited.is_limited() is True
 

@@ -15,14 +15,14 @@ cd "$WORK"
 rm -f env.sh
 
 need=()
-for tool in x86_64-w64-mingw32-gcc wine clang lld-link llvm-lib llvm-readobj unzip; do
+for tool in x86_64-w64-mingw32-gcc x86_64-w64-mingw32-g++ wine clang lld-link llvm-lib llvm-readobj unzip; do
   command -v "$tool" >/dev/null || need+=("$tool")
 done
 if [ ${#need[@]} -gt 0 ]; then
   echo "wintools: installing Debian packages (missing: ${need[*]})"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 \
+  apt-get install -y -qq --no-install-recommends gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 \
     mingw-w64-tools wine wine64 clang lld llvm unzip >/dev/null
 fi
 
@@ -50,7 +50,7 @@ ln -sf "$(command -v llvm-lib)" "$TOOLS/lib"
 CRT="$WORK/msvc-crt"
 ML=/usr/x86_64-w64-mingw32/lib
 mkdir -p "$CRT"
-if [ ! -f "$CRT/msvcrt.lib" ]; then
+if [ ! -f "$CRT/msvcrt.lib" ] || [ "$(cat "$CRT/shim.version" 2>/dev/null)" != 2 ]; then
   cat > "$CRT/shim.c" <<'SHIM'
 /* Stand-in for the static part of MSVC's msvcrt.lib: DLL entry, /GS cookie, _fltused,
  * and forwarders for math functions that mingw's libmsvcrt.a has only as __imp_ symbols. */
@@ -62,13 +62,15 @@ int _fltused = 0x9875;
 extern double (__cdecl *__imp_exp)(double);
 extern double (__cdecl *__imp_ldexp)(double, int);
 extern double (__cdecl *__imp_pow)(double, double);
+extern double (__cdecl *__imp_sqrt)(double);
 double __cdecl exp(double x) { return __imp_exp(x); }
 double __cdecl ldexp(double x, int e) { return __imp_ldexp(x, e); }
 double __cdecl pow(double x, double y) { return __imp_pow(x, y); }
+double __cdecl sqrt(double x) { return __imp_sqrt(x); }
 SHIM
   (cd "$CRT" && "$TOOLS/cl" --target=x86_64-pc-windows-msvc /nologo /c /O2 /GS- /Zl /Tcshim.c /Foshim.obj \
     && llvm-lib /nologo /OUT:msvcrt.lib shim.obj $ML/libmsvcrt.a \
-    && cp $ML/libmoldname.a oldnames.lib && cp $ML/libkernel32.a kernel32.lib)
+    && cp $ML/libmoldname.a oldnames.lib && cp $ML/libkernel32.a kernel32.lib && echo 2 > shim.version)
 fi
 
 export WINEDEBUG=-all WINEPREFIX="$WORK/wineprefix" WINEDLLOVERRIDES="mscoree,mshtml="

@@ -1,0 +1,158 @@
+"""Golden build.ninja files for every toolchain and sample, and their commands parsed back.
+
+The targets are fixed descriptions (no file of this machine's Python shows in the
+output), so the files are the same on any host.  To regenerate them after an
+intended change:
+
+    NINJAGEN_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
+
+A mismatch writes the actual output beside the golden file as ``<name>.actual``.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from pathlib import Path
+
+import pytest
+
+from ninjagen import Extension, Target, configure
+from ninjagen.quoting import msvc_join, msvc_split
+from ninjagen.rules import templates_dir
+
+GOLDEN = Path(__file__).with_name("golden")
+SAMPLES = ["hello", "cxx", "multi", "abi3", "shared"]
+TOOLCHAINS = ["unix", "msvc", "mingw32", "cygwin", "bcpp"]
+
+LINUX = Target(
+    python="/opt/python3.12/bin/python3.12", version=(3, 12), platform="linux-x86_64", sys_platform="linux",
+    os_name="posix", include_dirs=("/opt/python3.12/include/python3.12",),
+    config={"CC": "gcc -pthread", "CXX": "g++ -pthread", "CFLAGS": "-DNDEBUG -g -fwrapv -O3 -Wall",
+            "CCSHARED": "-fPIC", "LDSHARED": "gcc -pthread -shared", "LDCXXSHARED": "g++ -pthread -shared",
+            "AR": "ar", "ARFLAGS": "rcs", "EXT_SUFFIX": ".cpython-312-x86_64-linux-gnu.so", "SHLIB_SUFFIX": ".so",
+            "GNULD": "yes"},
+)
+WINDOWS = Target(
+    python="C:\\Python312\\python.exe", version=(3, 12), platform="win-amd64", sys_platform="win32", os_name="nt",
+    include_dirs=("C:\\Python312\\include",), library_dirs=("C:\\Python312\\libs",),
+    config={"EXT_SUFFIX": ".cp312-win_amd64.pyd", "SHLIB_SUFFIX": ".pyd"},
+)
+CYGWIN = Target(
+    python="/usr/bin/python3.12", version=(3, 12), platform="cygwin-3.5.4-x86_64", sys_platform="cygwin",
+    os_name="posix", include_dirs=("/usr/include/python3.12",), library_dirs=("/usr/lib/python3.12/config",),
+    config={"EXT_SUFFIX": ".cpython-312-x86_64-cygwin.dll", "SHLIB_SUFFIX": ".dll"},
+)
+TARGETS = {"unix": LINUX, "msvc": WINDOWS, "mingw32": WINDOWS, "cygwin": CYGWIN, "bcpp": WINDOWS}
+ENVIRONMENT = {"NINJAGEN_MSVC_DEPS_PREFIX": "Note: including file:"}
+
+
+def generate(project: Path, toolchain: str, **kwargs) -> tuple[str, dict[str, str]]:
+    """build.ninja's text and the generated files, with this machine's paths made neutral."""
+    result = configure(str(project), target=TARGETS[toolchain], compiler=toolchain, link_jobs=2,
+                       cross_prefix="x86_64-w64-mingw32-" if toolchain == "mingw32" else None,
+                       environ=ENVIRONMENT, dry_run=True, **kwargs)
+    text = result.text.replace(sys.executable, "PYTHON").replace(templates_dir(), "TEMPLATES")
+    return text, dict(result.compiler.graph.files)
+
+
+@pytest.mark.parametrize("toolchain", TOOLCHAINS)
+@pytest.mark.parametrize("name", SAMPLES)
+def test_golden_build_ninja(sample, name, toolchain, capsys):
+    text, _ = generate(sample(name), toolchain)
+    golden = GOLDEN / toolchain / f"{name}.ninja"
+    actual = golden.with_name(golden.name + ".actual")
+    if os.environ.get("NINJAGEN_UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    expected = golden.read_text(encoding="utf-8") if golden.exists() else ""
+    if text != expected:
+        actual.write_text(text, encoding="utf-8")
+        pytest.fail(f"{golden} differs from the generated file; the actual output is in {actual}")
+    if actual.exists():
+        actual.unlink()
+
+
+def _edge_variables(text: str) -> list[tuple[str, str, dict[str, str]]]:
+    """(first output, rule, variables) for every build statement of a generated file."""
+    edges, current = [], None
+    for line in text.splitlines():
+        if line.startswith("build "):
+            head, _, rest = line[len("build "):].partition(": ")
+            current = (head.split(" ")[0], rest.split(" ")[0], {})
+            edges.append(current)
+        elif line.startswith("  ") and current is not None and " = " in line:
+            key, _, value = line.strip().partition(" = ")
+            current[2][key] = value.replace("$$", "$")
+        elif not line.startswith("  "):
+            current = None
+    return edges
+
+
+def _split(toolchain: str, value: str) -> list[str]:
+    return msvc_split(value) if toolchain in ("msvc", "bcpp") else shlex.split(value)
+
+
+@pytest.mark.parametrize("toolchain", TOOLCHAINS)
+@pytest.mark.parametrize("name", SAMPLES)
+def test_every_command_parses_back_into_its_arguments(sample, name, toolchain, capsys):
+    text, _ = generate(sample(name), toolchain)
+    edges = _edge_variables(text)
+    assert edges
+    for output, rule, variables in edges:
+        for key in ("args", "rsp_args", "post_args"):
+            if key in variables:
+                words = _split(toolchain, variables[key])
+                assert words and all(words), (output, key, words)
+                if toolchain in ("msvc", "bcpp"):
+                    assert msvc_join(words) == variables[key]  # quoting is canonical: nothing lost or added
+
+
+def test_msvc_options_and_exports(sample, capsys):
+    text, _ = generate(sample("multi"), "msvc")
+    edges = {out: (rule, v) for out, rule, v in _edge_variables(text)}
+    rule, v = edges["src/shapes/_area.cp312-win_amd64.pyd"]
+    args = msvc_split(v["args"])
+    assert rule == "link_dll"
+    assert args[:6] == ["/nologo", "/INCREMENTAL:NO", "/LTCG", "/DLL", "/MANIFEST:EMBED,ID=2", "/MANIFESTUAC:NO"]
+    assert "/LIBPATH:C:\\Python312\\libs" in args and "/EXPORT:PyInit__area" in args
+    assert "geom.lib" in args and "m.lib" not in args  # libm is part of the C runtime on Windows
+    assert v["implib"].startswith("build/obj/")
+    compile_rule, c = edges[next(o for o in edges if o.endswith("_area.obj"))]
+    assert msvc_split(c["args"])[:7] == ["/c", "/nologo", "/O2", "/W3", "/GL", "/DNDEBUG", "/MD"]
+    assert '/DSHAPES_UNITS="cm"' in msvc_split(c["args"]) and "/USHAPES_DEBUG" in msvc_split(c["args"])
+
+
+def test_bcpp_link_line_has_the_comma_separated_fields(sample, capsys):
+    text, files = generate(sample("hello"), "bcpp")
+    (_, rule, v), = [e for e in _edge_variables(text) if e[1] == "link"]
+    words = msvc_split(v["rsp_args"])
+    fields, current = [], []
+    for word in words:
+        if word in (",", ",,"):
+            fields.append(current)
+            current = []
+            if word == ",,":
+                fields.append([])
+        else:
+            current.append(word)
+    fields.append(current)
+    objects, output, map_file, libraries, def_file, resources = fields
+    assert objects[:4] == ["/Tpd", "/Gn", "/q", "/x"] and "c0d32" in objects
+    assert output == ["hello.cp312-win_amd64.pyd"] and map_file == [] and resources == []
+    assert libraries == ["python312", "import32", "cw32mt"]
+    (def_path,) = def_file
+    assert "\\" in def_path and "/" not in def_path  # Borland's tools want backslashes
+    assert files[def_path.replace("\\", "/")] == "EXPORTS\n  PyInit_hello=_PyInit_hello\n"
+
+
+def test_msvc_quoting_of_awkward_values(tmp_path, capsys):
+    (tmp_path / "m.c").write_text("")
+    value = 'say "hi" \\ back\\slash\\ '
+    result = configure(str(tmp_path), target=WINDOWS, compiler="msvc", environ=ENVIRONMENT, dry_run=True,
+                       extensions=[Extension("m", ["m.c"], define_macros=[("V", value)], include_dirs=["my dir\\"])])
+    (edge,) = [e for e in result.compiler.graph.edges.values() if e.rule == "cc"]
+    args = msvc_split(dict(edge.variables)["args"])
+    assert f"/DV={value}" in args and "/Imy dir\\" in args
+
