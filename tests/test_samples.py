@@ -9,7 +9,7 @@ import pytest
 
 from conftest import configure, ninja, planned, run_python
 
-SAMPLES = ["hello", "cxx", "multi", "abi3"]
+SAMPLES = ["hello", "cxx", "multi", "abi3", "shared"]
 
 
 @pytest.mark.parametrize("name", SAMPLES)

@@ -137,3 +137,46 @@ def test_mingw32_exports_through_a_def_file_written_at_configure_time(wintools, 
     before = def_file.stat().st_mtime_ns
     _configure(project, wintools, "mingw32")
     assert def_file.stat().st_mtime_ns == before  # unchanged text, unchanged file: no relink
+
+
+VERSION_RC = """1 VERSIONINFO
+FILEVERSION 1,2,3,4
+BEGIN
+  BLOCK "StringFileInfo"
+  BEGIN
+    BLOCK "040904B0"
+    BEGIN
+      VALUE "FileDescription", "ninjagen resource test\\0"
+    END
+  END
+END
+"""
+
+
+@pytest.mark.parametrize("compiler", ["mingw32", "msvc"])
+def test_resource_scripts_are_compiled_and_linked_in(wintools, sample, compiler):
+    project = sample("hello")
+    (project / "version.rc").write_text(VERSION_RC)
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('["hello.c"]', '["hello.c", "version.rc"]'))
+    _configure(project, wintools, compiler)
+    proc = _build(project, wintools, compiler)
+    assert proc.returncode == 0 and "] RC build/" in proc.stdout, proc.stdout + proc.stderr
+    (pyd,) = project.glob("*.pyd")
+    resources = subprocess.run(["llvm-readobj", "--coff-resources", str(pyd)], capture_output=True, text=True).stdout
+    assert "VERSIONINFO" in resources
+    assert _wine_python(project, wintools, "check_sample.py").strip().splitlines()[-1] == "ok hello"
+
+
+def test_msvc_deps_prefix_is_asked_of_cl_and_can_be_set(wintools, sample, monkeypatch):
+    project = sample("hello")
+    monkeypatch.setenv("PATH", f"{wintools['NINJAGEN_WINTOOLS_BIN']}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("CL", wintools["NINJAGEN_CL"])
+    monkeypatch.delenv("NINJAGEN_MSVC_DEPS_PREFIX", raising=False)
+    _configure(project, wintools, "msvc")
+    cache = (project / "build" / "ninjagen-probes.json").read_text()
+    assert '"Note: including file:"' in cache  # what clang-cl answered, remembered
+    assert "msvc_deps_prefix = Note: including file:" in (project / "build.ninja").read_text()
+    monkeypatch.setenv("NINJAGEN_MSVC_DEPS_PREFIX", "Remarque : inclusion du fichier :")
+    _configure(project, wintools, "msvc")
+    assert "msvc_deps_prefix = Remarque : inclusion du fichier :" in (project / "build.ninja").read_text()

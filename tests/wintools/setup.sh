@@ -15,7 +15,7 @@ cd "$WORK"
 rm -f env.sh
 
 need=()
-for tool in x86_64-w64-mingw32-gcc x86_64-w64-mingw32-g++ wine clang lld-link llvm-lib llvm-readobj unzip; do
+for tool in x86_64-w64-mingw32-gcc x86_64-w64-mingw32-g++ wine clang lld-link llvm-lib llvm-rc llvm-readobj unzip; do
   command -v "$tool" >/dev/null || need+=("$tool")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -37,12 +37,13 @@ if [ ! -f "$PY/libs/python312.lib" ]; then
   rm -rf "$PY" && mv x/cp312 "$PY" && rm -rf x dl
 fi
 
-# `cl` and `link`: clang and lld under those names (driver mode follows argv[0]).
+# `cl`, `link`, `lib`, `rc`: clang, lld, llvm-lib and llvm-rc under those names (driver mode follows argv[0]).
 TOOLS="$WORK/tools"
 mkdir -p "$TOOLS"
 ln -sf "$(readlink -f "$(command -v clang)")" "$TOOLS/cl"
 ln -sf "$(command -v lld-link)" "$TOOLS/link"
 ln -sf "$(command -v llvm-lib)" "$TOOLS/lib"
+ln -sf "$(command -v llvm-rc)" "$TOOLS/rc"
 
 # What only Linux needs, kept out of build.ninja: CL and LINK are read by cl.exe and link.exe too.
 # mingw-w64's headers stand in for the MSVC CRT and SDK; a small static shim plus mingw's import
