@@ -55,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     project_option(cfg)
     cfg.add_argument("-B", "--build-dir", metavar="DIR",
                      help="folder for objects, depfiles and ninja's logs (default: build)")
-    cfg.add_argument("--python", metavar="PATH", help="build for this Python interpreter (default: the running one)")
+    cfg.add_argument("--python", "--target-python", dest="python", metavar="PATH",
+                     help="build for this Python: an interpreter, or an unpacked Windows CPython folder "
+                          "(default: the running one)")
     cfg.add_argument("--compiler", metavar="TYPE", help="compiler type (see show-compilers)")
     cfg.add_argument("--cross-prefix", metavar="PREFIX",
                      help="prefix of a cross toolchain's tools, e.g. x86_64-w64-mingw32- (mingw32, cygwin)")
