@@ -37,6 +37,8 @@ def describe():
         "sys_platform": sys.platform,
         "os_name": os.name,
         "base_prefix": getattr(sys, "base_prefix", sys.prefix),
+        "exec_prefix": sys.exec_prefix,
+        "base_exec_prefix": getattr(sys, "base_exec_prefix", sys.exec_prefix),
         "include": paths.get("include"),
         "platinclude": paths.get("platinclude"),
         "config": config,

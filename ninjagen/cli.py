@@ -59,9 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="build for this Python: an interpreter, or an unpacked Windows CPython folder "
                           "(default: the running one)")
     cfg.add_argument("--compiler", metavar="TYPE", help="compiler type (see show-compilers)")
+    cfg.add_argument("--setup-py", nargs="?", const="setup.py", metavar="PATH",
+                     help="read the extensions from the project's setup.py (default when pyproject.toml "
+                          "declares none)")
     cfg.add_argument("--cross-prefix", metavar="PREFIX",
                      help="prefix of a cross toolchain's tools, e.g. x86_64-w64-mingw32- (mingw32, cygwin)")
     cfg.add_argument("--link-jobs", type=_positive, metavar="N", help="links that may run at once")
+    cfg.add_argument("--launcher", metavar="PROGRAM",
+                     help="run compiles (not links) through ccache, sccache, distcc or icecc; 'none' for none "
+                          "(default: $NINJAGEN_LAUNCHER, else [tool.ninjagen] launcher)")
     cfg.add_argument("-n", "--dry-run", action="store_true", help="say what would be written, write nothing")
     cfg.add_argument("--force", action="store_true", help="make the next build rebuild everything")
 
@@ -74,6 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     cln = sub.add_parser("clean", help="remove what the build wrote")
     project_option(cln)
 
+    dev = sub.add_parser("develop", help="install into this environment a loader that rebuilds on import")
+    project_option(dev)
+    dev.add_argument("--uninstall", action="store_true", help="remove it")
+
+    wat = sub.add_parser("watch", help="build, then rebuild on every save (needs ninjagen[watch])")
+    project_option(wat)
+    wat.add_argument("-j", "--jobs", type=_positive, metavar="N", help="parallel jobs (default: ninja's)")
+
     sub.add_parser("show-compilers", help="list the available compiler types")
     return parser
 
@@ -82,8 +96,9 @@ def _cmd_configure(args: argparse.Namespace) -> int:
     from .configure import configure
 
     result = configure(args.project_dir, build_dir=args.build_dir, python=args.python, compiler=args.compiler,
-                       cross_prefix=args.cross_prefix, link_jobs=args.link_jobs, dry_run=args.dry_run,
-                       force=args.force)
+                       setup_py=args.setup_py, cross_prefix=args.cross_prefix, link_jobs=args.link_jobs,
+                       dry_run=args.dry_run,
+                       force=args.force, launcher=args.launcher)
     if not args.dry_run:
         count = len(result.extensions)
         print(f"ninjagen: wrote {_shown(result.build_ninja)} "
@@ -169,6 +184,28 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     return run_ninja(["-t", "clean"], cwd=root).returncode
 
 
+def _cmd_develop(args: argparse.Namespace) -> int:
+    from .develop import develop, site_packages, uninstall
+
+    if args.uninstall:
+        removed = uninstall(args.project_dir)
+        where = site_packages()
+        print(f"ninjagen: removed the editable install of {os.path.abspath(args.project_dir)} from {where}"
+              if removed else f"ninjagen: {os.path.abspath(args.project_dir)} is not installed in {where}")
+        return 0
+    result = develop(args.project_dir)
+    names = ", ".join(sorted(result.packages))
+    print(f"ninjagen: installed {names} in editable mode ({_shown(result.pth)}): the first import in a process "
+          f"runs ninja in {os.path.abspath(args.project_dir)}; NINJAGEN_NO_REBUILD=1 turns that off")
+    return 0
+
+
+def _cmd_watch(args: argparse.Namespace) -> int:
+    from .watch import watch
+
+    return watch(args.project_dir, jobs=args.jobs)
+
+
 def _cmd_show_compilers(args: argparse.Namespace) -> int:
     from .compilers import show_compilers
 
@@ -180,6 +217,8 @@ _COMMANDS = {
     "configure": _cmd_configure,
     "build": _cmd_build,
     "clean": _cmd_clean,
+    "develop": _cmd_develop,
+    "watch": _cmd_watch,
     "show-compilers": _cmd_show_compilers,
 }
 

@@ -93,12 +93,20 @@ class ProjectConfig:
     """How many links may run at once (default: half the cores)."""
     cross_prefix: Optional[str] = None
     """Prefix of a cross toolchain's tools (``x86_64-w64-mingw32-``), for mingw32 and cygwin."""
+    launcher: Optional[str] = None
+    """A compiler launcher (``ccache``, ``sccache``, ``distcc``, ``icecc``) in front of compiles only."""
+    heavy_jobs: Optional[int] = None
+    """How many compiles of ``heavy`` extensions may run at once (default 1)."""
     source: str = ""
     """Where the extensions were read from, for messages."""
+    inputs: list[str] = field(default_factory=list)
+    """Files besides pyproject.toml whose change makes build.ninja regenerate (setup.py)."""
+    outputs: dict[str, str] = field(default_factory=dict)
+    """Extension name -> where its module goes, where the caller decides (setuptools' build_lib)."""
 
 
 _TOOL_KEYS = {"ext-modules", "libraries", "shared-libraries", "package-dir", "build-dir", "compiler", "link-jobs",
-              "cross-prefix"}
+              "cross-prefix", "launcher", "heavy-jobs", "setuptools-build-ext"}
 
 
 def _kebab(name: str) -> str:
@@ -174,13 +182,29 @@ def read_pyproject(path: str) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read it ({exc.strerror})") from None
 
 
-def load_project(project_dir: str) -> ProjectConfig:
-    """Read the project's pyproject.toml."""
+def load_project(project_dir: str, setup_py: Optional[str] = None, python: Optional[str] = None) -> ProjectConfig:
+    """Read the project's pyproject.toml, or the extensions its setup.py passes to setup().
+
+    setup.py is read when *setup_py* names it, or when pyproject.toml declares
+    no extensions and a setup.py is there; *python* runs it.
+    """
+    from .setup_py import SETUP_PY, capture_setup_py
+
     path = os.path.normpath(os.path.join(project_dir, PYPROJECT))
-    if not os.path.isfile(path):
+    setup_path = os.path.normpath(os.path.join(project_dir, setup_py or SETUP_PY))
+    has_pyproject = os.path.isfile(path)
+    data = read_pyproject(path) if has_pyproject else {}
+    tool = data.get("tool", {})
+    declares = isinstance(tool, dict) and any(
+        isinstance(tool.get(t), dict) and "ext-modules" in tool[t] for t in ("ninjagen", "setuptools"))
+    if setup_py is not None or (not declares and os.path.isfile(setup_path)):
+        config = capture_setup_py(setup_path, python)
+        if has_pyproject:
+            config.inputs.append(PYPROJECT)
+        return config
+    if not has_pyproject:
         raise ConfigError(f"no {PYPROJECT} in {os.path.abspath(project_dir)} "
-                          "(ninjagen reads the extension modules from it)")
-    data = read_pyproject(path)
+                          "(ninjagen reads the extension modules from it, or from a setup.py)")
     tool = data.get("tool", {})
     if not isinstance(tool, dict):
         raise ConfigError(f"{PYPROJECT}: [tool] must be a table")
@@ -219,14 +243,16 @@ def load_project(project_dir: str) -> ProjectConfig:
     if build_dir is not None and (not isinstance(build_dir, str) or not build_dir):
         raise ConfigError(f"{PYPROJECT} [tool.ninjagen] build-dir must be a folder name, got {build_dir!r}")
     config.build_dir = build_dir
-    for key in ("compiler", "cross-prefix"):
+    for key in ("compiler", "cross-prefix", "launcher"):
         value = ours.get(key)
         if value is not None and not isinstance(value, str):
             raise ConfigError(f"{PYPROJECT} [tool.ninjagen] {key} must be a string, got {value!r}")
     config.compiler = ours.get("compiler")
     config.cross_prefix = ours.get("cross-prefix")
-    link_jobs = ours.get("link-jobs")
-    if link_jobs is not None and (isinstance(link_jobs, bool) or not isinstance(link_jobs, int) or link_jobs < 1):
-        raise ConfigError(f"{PYPROJECT} [tool.ninjagen] link-jobs must be a whole number of at least 1, got {link_jobs!r}")
-    config.link_jobs = link_jobs
+    config.launcher = ours.get("launcher")
+    for key in ("link-jobs", "heavy-jobs"):
+        jobs = ours.get(key)
+        if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+            raise ConfigError(f"{PYPROJECT} [tool.ninjagen] {key} must be a whole number of at least 1, got {jobs!r}")
+    config.link_jobs, config.heavy_jobs = ours.get("link-jobs"), ours.get("heavy-jobs")
     return config

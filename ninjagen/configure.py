@@ -26,10 +26,12 @@ from .errors import ConfigError, NinjagenError
 from .extension import Extension
 from .atomic import atomic_write
 from .graph import Edge, forget_build_log
-from .quoting import host_join
 from .rules import template_path
 from .runner import run_ninja
+from .launchers import LAUNCHER_ENV, resolve_launcher
+from .pools import apply_heavy_pool
 from .target import Target
+from .translators import translate_sources
 
 __all__ = ["configure", "ConfigureResult", "BuiltExtension", "BUILD_NINJA", "COMPILE_COMMANDS", "STATE_NAME",
            "read_state", "forget_build_log"]
@@ -169,11 +171,14 @@ def _add_extension(cc: CCompiler, ext: Extension, config: ProjectConfig, build_d
     _check_files(owner, "depends file", ext.depends, cc)
     _check_files(owner, "extra object", ext.extra_objects, cc)
     macros = _macros(ext, target)
-    obj_dir = _object_dir(build_dir, macros, ext.include_dirs, ext.extra_compile_args)
     suffix = target.abi3_suffix if ext.py_limited_api else target.ext_suffix
-    output = os.path.join(_module_dir(ext.name, config.package_dir), ext.module_name + suffix)
+    module_dir = _module_dir(ext.name, config.package_dir)
+    output = config.outputs.get(ext.name) or os.path.join(module_dir, ext.module_name + suffix)
     try:
-        objects = cc.compile(ext.sources, output_dir=obj_dir, macros=macros, include_dirs=ext.include_dirs,
+        translated = translate_sources(cc, ext, build_dir)
+        include_dirs = translated.include_dirs + ext.include_dirs
+        obj_dir = _object_dir(build_dir, macros, include_dirs, ext.extra_compile_args)
+        objects = cc.compile(translated.sources, output_dir=obj_dir, macros=macros, include_dirs=include_dirs,
                              extra_postargs=ext.extra_compile_args, depends=ext.depends)
         cc.link_shared_object(
             objects + ext.extra_objects, output,
@@ -182,7 +187,7 @@ def _add_extension(cc: CCompiler, ext: Extension, config: ProjectConfig, build_d
             runtime_library_dirs=ext.runtime_library_dirs + _runtime_dirs(ext, config, shared_dirs, target),
             export_symbols=[f"PyInit_{ext.module_name}"] + ext.export_symbols,
             extra_postargs=ext.extra_link_args, build_temp=obj_dir,
-            target_lang=ext.language or cc.detect_language(ext.sources),
+            target_lang=ext.language or translated.language or cc.detect_language(translated.sources),
         )
         cc.graph.phony(ext.name, [output])
     except NinjagenError as exc:
@@ -199,6 +204,17 @@ def _check_distinct_outputs(built: Sequence[BuiltExtension]) -> None:
 
 
 def _compile_commands(cc: CCompiler, text: str, build_dir: str) -> str:
+    """compile_commands.json: what ``ninja -t compdb`` says of *text*, without starting ninja.
+
+    The graph evaluates the commands as ninja does (tests/test_compdb_inprocess.py
+    holds the two equal); where it does not model ninja (Windows), ninja says.
+    """
+    compdb = cc.graph.compile_commands(rule_names=cc.compile_rules, directory=os.getcwd(), rules=cc.rules(),
+                                       variables=cc.toolchain_variables(), build_dir=build_dir)
+    return compdb if compdb is not None else _compile_commands_by_ninja(cc, text, build_dir)
+
+
+def _compile_commands_by_ninja(cc: CCompiler, text: str, build_dir: str) -> str:
     """compile_commands.json, produced by ninja itself from the new file (exact commands)."""
     fd, scratch = tempfile.mkstemp(prefix=".compdb-", suffix=".ninja", dir=build_dir)
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
@@ -218,16 +234,18 @@ def _compile_commands(cc: CCompiler, text: str, build_dir: str) -> str:
     return "[\n" + ",\n".join(json.dumps(e, ensure_ascii=False) for e in entries) + "\n]\n"
 
 
-def _regeneration(cc: CCompiler, args: Sequence[str], target: Target) -> None:
+def _regeneration(cc: CCompiler, args: Sequence[str], target: Target, build_ninja: str,
+                  config_inputs: Sequence[str]) -> None:
     """build.ninja rebuilds itself when what it was generated from changes."""
     graph = cc.graph
-    inputs = [PYPROJECT, template_path(cc.template)]
+    inputs = [PYPROJECT, *config_inputs, template_path(cc.template)]
     if target.sysconfig_file:
         inputs.append(target.sysconfig_file)
-    graph.rule("regenerate", [host_join([sys.executable, "-m", "ninjagen", "configure", *args])],
+    graph.rule("regenerate", [sys.executable, "-m", "ninjagen", "configure", *args],
                description="Regenerating build.ninja", generator=True, pool="console")
-    graph.add(Edge.make(BUILD_NINJA, "regenerate", implicit=[p for p in inputs if os.path.exists(p)],
-                        implicit_outputs=[COMPILE_COMMANDS]))
+    compdb = os.path.join(os.path.dirname(build_ninja), COMPILE_COMMANDS)
+    graph.add(Edge.make(build_ninja, "regenerate", implicit=list(dict.fromkeys(p for p in inputs if os.path.exists(p))),
+                        implicit_outputs=[compdb]))
 
 
 def read_state(project_dir: str, build_dir: str = DEFAULT_BUILD_DIR) -> Optional[dict]:
@@ -240,106 +258,122 @@ def read_state(project_dir: str, build_dir: str = DEFAULT_BUILD_DIR) -> Optional
 
 def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension]] = None,
               libraries: Sequence[StaticLibrary] = (), shared_libraries: Sequence[SharedLibrary] = (),
-              package_dir: Optional[Mapping[str, str]] = None, target: Optional[Target] = None,
-              build_dir: Optional[str] = None, python: Optional[str] = None, compiler: Optional[str] = None,
-              cross_prefix: Optional[str] = None, link_jobs: Optional[int] = None, dry_run: bool = False, force: bool = False,
-              environ: Optional[Mapping[str, str]] = None) -> ConfigureResult:
+              package_dir: Optional[Mapping[str, str]] = None, outputs: Optional[Mapping[str, str]] = None,
+              setup_py: Optional[str] = None, target: Optional[Target] = None, build_dir: Optional[str] = None,
+              build_ninja: str = BUILD_NINJA, python: Optional[str] = None, compiler: Optional[str] = None,
+              cross_prefix: Optional[str] = None, link_jobs: Optional[int] = None, dry_run: bool = False,
+              force: bool = False, environ: Optional[Mapping[str, str]] = None,
+              launcher: Optional[str] = None) -> ConfigureResult:
     """Generate build.ninja and compile_commands.json for a project.
 
-    Without *extensions*, the project's pyproject.toml says what to build and
-    build.ninja regenerates itself when that file changes.  With them (a
-    script's own list), nothing is read and there is no regeneration rule.
-    The target Python is *target* if given, else the interpreter or Windows
-    CPython folder at *python*, else the running interpreter.
+    Without *extensions*, the project's pyproject.toml (or its setup.py: always
+    with *setup_py*, else when pyproject.toml declares none) says what to build,
+    and build.ninja regenerates itself when those files change.  With them (a
+    script's own list), nothing is read and there is no regeneration rule;
+    *outputs* may then place modules (extension name -> path).  The target
+    Python is *target* if given, else the interpreter or Windows CPython folder
+    at *python*, else the running interpreter.  *build_ninja* is where the
+    ninja file goes; compile_commands.json goes beside it.  *launcher* (or
+    ``$NINJAGEN_LAUNCHER``, or ``[tool.ninjagen] launcher``) goes in front of compiles.
     """
     root = os.path.abspath(project_dir)
     if not os.path.isdir(root):
         raise ConfigError(f"project folder {project_dir} does not exist")
     environ = os.environ if environ is None else environ
     with _working_dir(root):
-        from_pyproject = extensions is None
-        if from_pyproject:
-            config = load_project(".")
-        else:
-            config = ProjectConfig(list(extensions or []), list(libraries), list(shared_libraries),
-                                   dict(package_dir or {}))
-        build_dir = os.path.normpath(build_dir or config.build_dir or DEFAULT_BUILD_DIR)
-        if os.path.exists(build_dir) and not os.path.isdir(build_dir):
-            raise ConfigError(f"build folder {build_dir} exists and is not a folder")
-        if not dry_run:
-            try:
-                os.makedirs(build_dir, exist_ok=True)
-            except OSError as exc:
-                raise ConfigError(f"cannot create build folder {build_dir}: {exc.strerror}") from None
-        compiler_type = compiler or config.compiler
-        requested_link_jobs = link_jobs
-        link_jobs = link_jobs or config.link_jobs or max(1, (os.cpu_count() or 2) // 2)
-
         if target is None:  # a Target passed in is the caller's description: taken as it is
             target = Target.from_path(python) if python else Target.current()
             target.check_headers(f"--python {python}" if python else "")
-        cc = new_compiler(compiler=compiler_type, dry_run=dry_run, force=force, target=target)
+        from_files = extensions is None
+        if from_files:
+            config = load_project(".", setup_py, _runnable_python(target))
+        else:
+            config = ProjectConfig(list(extensions or []), list(libraries), list(shared_libraries),
+                                   dict(package_dir or {}), outputs=dict(outputs or {}))
+        build_dir = _prepare_build_dir(build_dir or config.build_dir or DEFAULT_BUILD_DIR, dry_run)
+        cc = new_compiler(compiler=compiler or config.compiler, dry_run=dry_run, force=force, target=target)
         cross_prefix = cross_prefix if cross_prefix is not None else config.cross_prefix
         cc.cross_prefix = cross_prefix or ""
         customize_compiler(cc, environ)
+        cc.set_launcher(resolve_launcher(launcher, environ, config.launcher, check=target.os_name == os.name))
         cc.build_dir = build_dir
         cc.set_include_dirs(list(target.include_dirs))
-        cc.graph.pool("link_pool", link_jobs)
+        cc.graph.pool("link_pool", link_jobs or config.link_jobs or max(1, (os.cpu_count() or 2) // 2))
+        built = _add_everything(cc, config, build_dir)
+        apply_heavy_pool(cc, config.extensions, built, config.heavy_jobs or 1)
 
-        seen: set[str] = set()
-        for ext in config.extensions:
-            if ext.name in seen:
-                raise ConfigError(f"extension {ext.name!r} is listed twice")
-            seen.add(ext.name)
-        languages = {cc.detect_language(e.sources) or "c" for e in config.extensions}
-        languages |= {e.language for e in config.extensions if e.language}
-        if target.os_name == os.name:  # a build for another OS may well be generated where its tools are not
-            cc.check_tools(languages, archives=bool(config.libraries))
-
-        lib_dir = os.path.join(build_dir, "lib")
-        for lib in config.libraries:
-            _add_library(cc, lib, build_dir, lib_dir)
-        shared_dirs = {lib.name: _add_shared_library(cc, lib, config, build_dir, lib_dir)
-                       for lib in config.shared_libraries}
-        extra_library_dirs = [lib_dir] if config.libraries or shared_dirs else []
-        extra_library_dirs += list(dict.fromkeys(d or "." for d in shared_dirs.values()))
-        built = [_add_extension(cc, ext, config, build_dir, extra_library_dirs, shared_dirs)
-                 for ext in config.extensions]
-        _check_distinct_outputs(built)
-        shared_outputs = [os.path.join(d, cc.library_filename(name, lib_type="dylib")) for name, d in shared_dirs.items()]
-        cc.graph.phony("all", [b.output for b in built] + shared_outputs)
-        cc.graph.default(["all"])
-
-        regen_args = ["-B", build_dir]
-        if python:
-            regen_args += ["--python", os.path.abspath(python)]
-        if compiler:
-            regen_args += ["--compiler", compiler]
-        if cross_prefix:
-            regen_args += ["--cross-prefix", cross_prefix]
-        if requested_link_jobs:
-            regen_args += ["--link-jobs", str(requested_link_jobs)]
-        if from_pyproject:
-            _regeneration(cc, regen_args, target)
-
+        if from_files:
+            regen_args = ["-B", build_dir]
+            for option, value in (("--python", python and os.path.abspath(python)), ("--compiler", compiler),
+                                  ("--cross-prefix", cross_prefix), ("--link-jobs", link_jobs and str(link_jobs)),
+                                  ("--setup-py", setup_py), ("--launcher", launcher)):
+                if value:
+                    regen_args += [option, value]
+            _regeneration(cc, regen_args, target, build_ninja, config.inputs)
         text = cc.graph.render(rules=cc.rules(), variables=cc.toolchain_variables(), build_dir=build_dir,
                                header=f"Generated by ninjagen {__version__} for {target.python} "
                                       f"({target.version[0]}.{target.version[1]}); do not edit.")
-        result = ConfigureResult(root, build_dir, os.path.join(root, BUILD_NINJA),
-                                 os.path.join(root, COMPILE_COMMANDS), built, target, cc, text)
+        compdb_path = os.path.join(os.path.dirname(build_ninja), COMPILE_COMMANDS)
+        result = ConfigureResult(root, build_dir, os.path.join(root, build_ninja), os.path.join(root, compdb_path),
+                                 built, target, cc, text)
         if dry_run:
-            print(f"dry run: would write {BUILD_NINJA} ({len(cc.graph.edges)} build statements), "
-                  f"{COMPILE_COMMANDS} and {os.path.join(build_dir, STATE_NAME)}")
+            print(f"dry run: would write {build_ninja} ({len(cc.graph.edges)} build statements), "
+                  f"{compdb_path} and {os.path.join(build_dir, STATE_NAME)}")
             return result
-
         try:
-            _write_outputs(cc, result, regen_args if from_pyproject else None, environ)
+            _write_outputs(cc, result, regen_args if from_files else None, environ)
         except OSError as exc:
-            where = exc.filename or build_dir
-            raise ConfigError(f"cannot write {where}: {exc.strerror}") from None
+            raise ConfigError(f"cannot write {exc.filename or build_dir}: {exc.strerror}") from None
         if force:
             forget_build_log(build_dir)
         return result
+
+
+def _runnable_python(target: Target) -> str:
+    """The Python that runs a setup.py: the target's when it runs here, else this one."""
+    if target.os_name == os.name and os.path.isfile(target.python):
+        return target.python
+    return sys.executable
+
+
+def _prepare_build_dir(build_dir: str, dry_run: bool) -> str:
+    build_dir = os.path.normpath(build_dir)
+    if os.path.exists(build_dir) and not os.path.isdir(build_dir):
+        raise ConfigError(f"build folder {build_dir} exists and is not a folder")
+    if not dry_run:
+        try:
+            os.makedirs(build_dir, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"cannot create build folder {build_dir}: {exc.strerror}") from None
+    return build_dir
+
+
+def _add_everything(cc: CCompiler, config: ProjectConfig, build_dir: str) -> list[BuiltExtension]:
+    """All libraries and extensions of *config* as build statements, and the ``all`` target."""
+    seen: set[str] = set()
+    for ext in config.extensions:
+        if ext.name in seen:
+            raise ConfigError(f"extension {ext.name!r} is listed twice")
+        seen.add(ext.name)
+    languages = {cc.detect_language(e.sources) or "c" for e in config.extensions}
+    languages |= {e.language for e in config.extensions if e.language}
+    if cc.target.os_name == os.name:  # a build for another OS may well be generated where its tools are not
+        cc.check_tools(languages, archives=bool(config.libraries))
+
+    lib_dir = os.path.join(build_dir, "lib")
+    for lib in config.libraries:
+        _add_library(cc, lib, build_dir, lib_dir)
+    shared_dirs = {lib.name: _add_shared_library(cc, lib, config, build_dir, lib_dir)
+                   for lib in config.shared_libraries}
+    extra_library_dirs = [lib_dir] if config.libraries or shared_dirs else []
+    extra_library_dirs += list(dict.fromkeys(d or "." for d in shared_dirs.values()))
+    built = [_add_extension(cc, ext, config, build_dir, extra_library_dirs, shared_dirs)
+             for ext in config.extensions]
+    _check_distinct_outputs(built)
+    shared_outputs = [os.path.join(d, cc.library_filename(name, lib_type="dylib")) for name, d in shared_dirs.items()]
+    cc.graph.phony("all", [b.output for b in built] + shared_outputs)
+    cc.graph.default(["all"])
+    return built
 
 
 def _write_outputs(cc: CCompiler, result: ConfigureResult, configure_args: Optional[list[str]],
@@ -352,11 +386,11 @@ def _write_outputs(cc: CCompiler, result: ConfigureResult, configure_args: Optio
         "ninjagen": __version__,
         "python": result.target.python,
         "configure_args": configure_args,
-        "environment": {k: environ.get(k) for k in cc.environment_variables},
+        "environment": {k: environ.get(k) for k in (*cc.environment_variables, LAUNCHER_ENV)},
         "extensions": [asdict(b) for b in result.extensions],
     }
     atomic_write(os.path.join(build_dir, STATE_NAME), json.dumps(state, indent=1) + "\n")
-    atomic_write(COMPILE_COMMANDS, compdb)
+    atomic_write(result.compile_commands, compdb)
     cc.graph.write_files()
-    atomic_write(BUILD_NINJA, result.text)
+    atomic_write(result.build_ninja, result.text)
 

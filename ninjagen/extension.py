@@ -111,10 +111,17 @@ class Extension:
     extra_compile_args: list[str] = field(default_factory=list)
     extra_link_args: list[str] = field(default_factory=list)
     export_symbols: list[str] = field(default_factory=list)
+    swig_opts: list[str] = field(default_factory=list)
+    cython_directives: dict[str, Any] = field(default_factory=dict)
+    """Cython compiler directives (``-X name=value``), as Cython's own Extension has them."""
+    cython_include_dirs: list[str] = field(default_factory=list)
+    """Where Cython looks for ``.pxd`` files besides the source's package."""
     depends: list[str] = field(default_factory=list)
     language: Optional[str] = None
     optional: bool = False
     py_limited_api: Union[bool, str] = False
+    heavy: bool = False
+    """Its compiles run in the ``heavy_pool`` (``heavy-jobs`` at once): C++ templates, LTO."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not _DOTTED_NAME.fullmatch(self.name):
@@ -127,7 +134,7 @@ class Extension:
         for fname in (
             "include_dirs", "library_dirs", "libraries", "runtime_library_dirs",
             "extra_objects", "extra_compile_args", "extra_link_args",
-            "export_symbols", "depends",
+            "export_symbols", "swig_opts", "cython_include_dirs", "depends",
         ):
             setattr(self, fname, check_strings(owner, fname, getattr(self, fname)))
         self.define_macros = check_macros(owner, self.define_macros)
@@ -136,8 +143,14 @@ class Extension:
             raise ConfigError(
                 f"extension {name!r}: language {self.language!r} is not one of {', '.join(LANGUAGES)}"
             )
+        directives = self.cython_directives
+        if not isinstance(directives, dict) or not all(
+                isinstance(k, str) and isinstance(v, (str, int, float, bool)) for k, v in directives.items()):
+            raise ConfigError(f"{owner}: cython_directives must be a table of name = value, got {directives!r}")
         if not isinstance(self.optional, bool):
             raise ConfigError(f"extension {name!r}: optional must be true or false, got {self.optional!r}")
+        if not isinstance(self.heavy, bool):
+            raise ConfigError(f"extension {name!r}: heavy must be true or false, got {self.heavy!r}")
         lim = self.py_limited_api
         if not isinstance(lim, bool) and not (isinstance(lim, str) and _LIMITED_API.fullmatch(lim)):
             raise ConfigError(

@@ -77,13 +77,21 @@ class Target:
     # ---------------------------------------------------------------- construct
     @classmethod
     def from_description(cls, info: Mapping[str, Any]) -> "Target":
+        # as setuptools' build_ext finds them: the headers, a virtual environment's
+        # include folder, and the folder of a shared libpython
         include_dirs: list[str] = []
+        exec_prefix = info.get("exec_prefix")
+        if exec_prefix and exec_prefix != info.get("base_exec_prefix", exec_prefix):
+            include_dirs.append(os.path.join(exec_prefix, "include"))  # first, as setuptools puts it
         for d in (info.get("include"), info.get("platinclude")):
             if d and d not in include_dirs:
                 include_dirs.append(d)
         library_dirs: tuple[str, ...] = ()
+        config = info.get("config", {})
         if info["os_name"] == "nt":
             library_dirs = (os.path.join(info["base_prefix"], "libs"),)
+        elif config.get("Py_ENABLE_SHARED") and config.get("LIBDIR"):
+            library_dirs = (config["LIBDIR"],)
         return cls(
             python=info["python"],
             version=(int(info["version"][0]), int(info["version"][1])),

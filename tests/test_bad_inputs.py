@@ -110,7 +110,7 @@ CASES = [
          args=("--link-jobs", "0"), exit=2, prefix="ninjagen configure: error: "),
     Case("no-extensions", "pyproject.toml: no extension modules: add [tool.ninjagen] ext-modules = [...]",
          pyproject='[project]\nname = "x"\n'),
-    Case("missing-pyproject", "no pyproject.toml in {project} (ninjagen reads the extension modules from it)",
+    Case("missing-pyproject", "no pyproject.toml in {project} (ninjagen reads the extension modules from it, or from a setup.py)",
          pyproject=""),
     Case("library-bad-name", "library name 'a/b' must be a plain name (no slashes or spaces)",
          tool='libraries = [{ name = "a/b", sources = ["m.c"] }]'),
@@ -141,7 +141,8 @@ def _fake_pythons(tmp: Path) -> None:
     fake = write(tmp / "fake-python", "#!/bin/sh\necho not a python\n")
     headerless = write(tmp / "headerless-python",  # a real Python that reports an include dir without headers
                        f"#!/bin/sh\n{sys.executable} \"$@\" | sed 's#\"include\": \"[^\"]*\"#\"include\": \"{tmp}/no-include\"#;"
-                       f"s#\"platinclude\": \"[^\"]*\"#\"platinclude\": \"{tmp}/no-include\"#'\n")
+                       f"s#\"platinclude\": \"[^\"]*\"#\"platinclude\": \"{tmp}/no-include\"#;"
+                       f"s#exec_prefix\": \"[^\"]*\"#exec_prefix\": \"{tmp}\"#g'\n")
     fake.chmod(0o755)
     headerless.chmod(0o755)
 

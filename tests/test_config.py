@@ -241,7 +241,8 @@ def test_unknown_tool_key_suggests_the_close_one(project):
 def test_unknown_tool_key_without_close_match_lists_the_valid_keys(project):
     msg = load_error(project("[tool.ninjagen]\nzzz = 1\n"))
     assert "unknown key 'zzz'" in msg
-    assert "valid keys: build-dir, compiler, cross-prefix, ext-modules, libraries, link-jobs, package-dir" in msg
+    assert ("valid keys: build-dir, compiler, cross-prefix, ext-modules, heavy-jobs, launcher, libraries, "
+            "link-jobs, package-dir") in msg
 
 
 def test_unknown_key_inside_an_ext_module_suggests_the_close_one(project):
@@ -282,7 +283,7 @@ def test_malformed_toml_names_the_line(project):
 
 def test_missing_pyproject(tmp_path):
     msg = load_error(str(tmp_path))
-    assert msg == f"no pyproject.toml in {tmp_path} (ninjagen reads the extension modules from it)"
+    assert msg == f"no pyproject.toml in {tmp_path} (ninjagen reads the extension modules from it, or from a setup.py)"
 
 
 def test_no_extensions_at_all(project):

@@ -11,6 +11,7 @@ utilities (``spawn``, ``execute``, ``mkpath``, ``move_file``) and the probes
 
 from __future__ import annotations
 
+import functools
 import os
 import shlex
 from typing import Any, ClassVar, Iterable, Mapping, Optional, Sequence, Union
@@ -21,6 +22,9 @@ from ..graph import BuildGraph, Edge, forget_build_log
 from ..target import Target
 
 __all__ = ["CCompiler", "gen_preprocess_options", "gen_lib_options"]
+
+#: os.path.splitext, remembered: configure asks it of every source three or four times
+_splitext = functools.lru_cache(maxsize=1 << 16)(os.path.splitext)
 
 #: a macro as distutils passes it: (name, value), (name, None), or (name,) to undefine
 MacroSpec = Union[tuple[str, Optional[str]], tuple[str]]
@@ -107,6 +111,9 @@ class CCompiler:
     #: the rules whose statements are compiles (they go to compile_commands.json)
     compile_rules: ClassVar[tuple[str, ...]] = ()
 
+    #: whether this toolchain's compile rules put ``$launcher`` (ccache, distcc, ...) in front
+    supports_launcher: ClassVar[bool] = False
+
     #: Unix libraries that this toolchain's C runtime already contains; link() leaves them
     #: out (libraries=["m"] is right on Linux and names no file for MSVC), as Meson does
     c_runtime_libraries: ClassVar[frozenset[str]] = frozenset()
@@ -135,6 +142,8 @@ class CCompiler:
         self.library_dirs: list[str] = []
         self.runtime_library_dirs: list[str] = []
         self.objects: list[str] = []
+        #: words put in front of compile commands only (``["ccache"]``): see set_launcher
+        self.launcher: list[str] = []
         self.commands: dict[str, list[str]] = {
             key: list(value) for key, value in type(self).executables.items() if value is not None
         }
@@ -265,11 +274,11 @@ class CCompiler:
     # ------------------------------------------------------------------ languages
     def detect_language(self, sources: Union[str, Sequence[str]]) -> Optional[str]:
         """The language to link *sources* with: the highest in ``language_order``."""
-        if isinstance(sources, str):
-            sources = [sources]
+        if isinstance(sources, str):  # one source (once per source at configure time): its own
+            return self.language_map.get(_splitext(sources)[1])
         best: Optional[str] = None
         for src in sources:
-            lang = self.language_map.get(os.path.splitext(src)[1])
+            lang = self.language_map.get(_splitext(src)[1])
             if lang is None:
                 continue
             if best is None or self.language_order.index(lang) < self.language_order.index(best):
@@ -290,15 +299,17 @@ class CCompiler:
 
     def object_filenames(self, source_filenames: Iterable[str], strip_dir: bool = False, output_dir: str = "") -> list[str]:
         objects = []
+        prefix = os.path.join(output_dir or "", "")  # join(output_dir, rel) is prefix + rel
         for src in source_filenames:
-            base, ext = os.path.splitext(os.fspath(src))
+            base, ext = _splitext(os.fspath(src))
             if ext not in self.src_extensions:
                 raise CompileError(
                     f"unknown file type {ext or '(none)'!r} of source {src} "
                     f"(known: {' '.join(self.src_extensions)})"
                 )
             suffix = self.object_extensions.get(ext, self.obj_extension)
-            objects.append(os.path.join(output_dir or "", self._out_base(base, strip_dir) + suffix))
+            rel = self._out_base(base, strip_dir) + suffix
+            objects.append(prefix + rel if not rel.startswith("/") else os.path.join(output_dir or "", rel))
         return objects
 
     def shared_object_filename(self, basename: str, strip_dir: bool = False, output_dir: str = "") -> str:
@@ -466,7 +477,17 @@ class CCompiler:
         """This toolchain's ``rule`` blocks, rendered from its template."""
         from ..rules import render_rules
 
-        return render_rules(self.template, self.template_context())
+        return render_rules(self.template, {"launcher": bool(self.launcher), **self.template_context()})
+
+    def set_launcher(self, words: Sequence[str]) -> None:
+        """Run compiles (never links) through *words*, e.g. ``["ccache"]``; ``[]`` for none."""
+        if words and not self.supports_launcher:
+            raise ConfigError(f"compiler type {self.compiler_type!r} does not support a compiler launcher")
+        self.launcher = [str(w) for w in words]
+
+    def launcher_variables(self) -> dict[str, str]:
+        """The ``launcher`` ninja variable, when there is a launcher (toolchain_variables adds it)."""
+        return {"launcher": self.join_args(self.launcher)} if self.launcher else {}
 
     def write_ninja(self, path: Union[str, os.PathLike[str]], **kwargs: Any) -> None:
         """Write everything recorded so far, with this toolchain's rules, to *path*.

@@ -30,6 +30,7 @@ class MSVCCompiler(CCompiler):
                    "imported and called by a Windows CPython under wine")
     template = "msvc"
     compile_rules = ("cc", "cxx")
+    supports_launcher = True
 
     src_extensions = (".c", ".cc", ".cpp", ".cxx", ".rc")
     obj_extension = ".obj"
@@ -111,7 +112,8 @@ class MSVCCompiler(CCompiler):
         return {"link_pool": "link_pool" if "link_pool" in self.graph.pools else None}
 
     def toolchain_variables(self) -> dict[str, str]:
-        variables = {var: self.join_args(self.command(exe)) for var, exe in _VARIABLES.items()}
+        variables = self.launcher_variables()
+        variables.update((var, self.join_args(self.command(exe))) for var, exe in _VARIABLES.items())
         variables["msvc_deps_prefix"] = self.deps_prefix
         return variables
 

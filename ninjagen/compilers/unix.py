@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any, ClassVar, Mapping, Optional, Union
 
 from ..graph import Edge
+from ..launchers import is_launcher, strip_launcher
 from ..quoting import sh_join
 from .base import CCompiler
 
@@ -23,16 +26,40 @@ _VARIABLES = {
 }
 
 
+_RSP_SPECIAL = re.compile("[ \t\n\r\v\f'\"\\\\]")
+
+
 def _rsp_quote(arg: str) -> str:
     """Quote for a gcc/ld/ar ``@file``: libiberty reads backslash escapes even in quotes."""
     if not arg:
         return "''"
-    return "".join("\\" + c if c in " \t\n\r\v\f'\"\\" else c for c in arg)
+    return _RSP_SPECIAL.sub(r"\\\g<0>", arg) if _RSP_SPECIAL.search(arg) else arg
+
+
+@functools.lru_cache(maxsize=1024)
+def _sh_join_words(words: tuple[str, ...]) -> str:
+    return sh_join(words)
 
 
 def _driver_is(command: str, driver: str) -> bool:
     """Whether *command* starts with the words of *driver* (not just its letters: gcc vs gcc-12)."""
     return command == driver or command.startswith(driver + " ")
+
+
+def _without_launcher(command: str) -> str:
+    """*command* without a leading launcher word (``ccache gcc -shared`` -> ``gcc -shared``)."""
+    while " " in command.strip() and is_launcher(command.split()[0]):
+        command = command.split(None, 1)[1]
+    return command
+
+
+def _replace_driver(command: str, old: str, new: str) -> str:
+    """*command* with its driver *old* replaced by *new*, as setuptools does for ``CC``/``LDSHARED``.
+
+    A launcher word on either side is ignored (a Python built with ``CC="ccache gcc"``).
+    """
+    command, old = _without_launcher(command), _without_launcher(old)
+    return new + command[len(old):] if _driver_is(command, old) else command
 
 
 class UnixCCompiler(CCompiler):
@@ -41,6 +68,7 @@ class UnixCCompiler(CCompiler):
     verified_by = "built with gcc by the tests, imported and called"
     template = "unix"
     compile_rules = ("cc", "cxx")
+    supports_launcher = True
 
     executables: ClassVar[dict[str, Optional[list[str]]]] = {
         "preprocessor": ["cc", "-E"],
@@ -78,12 +106,12 @@ class UnixCCompiler(CCompiler):
         ar, ar_flags = var("AR", "ar"), var("ARFLAGS", "rc")
 
         if "CC" in environ:
-            if "LDSHARED" not in environ and _driver_is(ldshared, cc):
-                ldshared = environ["CC"] + ldshared[len(cc):]
+            if "LDSHARED" not in environ:
+                ldshared = _replace_driver(ldshared, cc, environ["CC"])
             cc = environ["CC"]
         if "CXX" in environ:
-            if "LDCXXSHARED" not in environ and _driver_is(ldcxxshared, cxx):
-                ldcxxshared = environ["CXX"] + ldcxxshared[len(cxx):]
+            if "LDCXXSHARED" not in environ:
+                ldcxxshared = _replace_driver(ldcxxshared, cxx, environ["CXX"])
             cxx = environ["CXX"]
         ldshared = environ.get("LDSHARED", ldshared)
         ldcxxshared = environ.get("LDCXXSHARED", ldcxxshared)
@@ -115,6 +143,8 @@ class UnixCCompiler(CCompiler):
         )
         if "RANLIB" in environ:
             self.set_executables(ranlib=environ["RANLIB"])
+        for key in ("linker_so", "linker_so_cxx", "linker_exe", "linker_exe_cxx"):
+            self.commands[key] = strip_launcher(self.commands[key])  # launchers compile, never link
         shlib_suffix = var("SHLIB_SUFFIX")
         if shlib_suffix:
             self.shared_lib_extension = shlib_suffix  # type: ignore[misc]
@@ -139,7 +169,7 @@ class UnixCCompiler(CCompiler):
         return ["-g"]
 
     def join_args(self, args: list[str]) -> str:  # type: ignore[override]
-        return sh_join(args)
+        return _sh_join_words(tuple(args))  # every source of an extension has the same words
 
     def template_context(self) -> dict[str, Any]:
         return {
@@ -190,7 +220,8 @@ class UnixCCompiler(CCompiler):
         })
 
     def toolchain_variables(self) -> dict[str, str]:
-        variables = {var: self.join_args(self.command(exe)) for var, exe in _VARIABLES.items()}
+        variables = self.launcher_variables()
+        variables.update((var, self.join_args(self.command(exe))) for var, exe in _VARIABLES.items())
         if "ranlib" in self.commands:
             variables["ranlib"] = self.join_args(self.commands["ranlib"])
         return variables

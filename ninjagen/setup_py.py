@@ -1,0 +1,103 @@
+"""A project's setup.py as a source of Extensions: run it with setup() intercepted.
+
+The script runs in its own process (the target Python when it can run here), so
+its imports, its ``sys.exit`` and whatever it changes stay there; what comes back
+is the ``ext_modules`` and ``libraries`` (build_clib) that setup() was given.
+Nothing is built by setuptools.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from typing import Any, Optional
+
+from . import _setup_capture
+from .config import ProjectConfig, StaticLibrary
+from .errors import ConfigError
+from .extension import Extension
+
+__all__ = ["capture_setup_py", "SETUP_PY"]
+
+SETUP_PY = "setup.py"
+
+
+def _run(setup_py: str, python: str) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="ninjagen-setup-py-") as scratch:
+        out = os.path.join(scratch, "setup.json")
+        try:
+            proc = subprocess.run([python, _setup_capture.__file__, os.path.abspath(setup_py), out],
+                                  capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise ConfigError(f"{setup_py}: cannot run it with {python} ({exc})") from None
+        if not os.path.isfile(out):
+            last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+            raise ConfigError(f"{setup_py}: running it with {python} failed: {last}")
+        with open(out, encoding="utf-8") as f:
+            return json.load(f)
+
+
+def _extension(setup_py: str, fields: dict[str, Any]) -> Extension:
+    cython = fields.pop("cython", {})
+    fields["define_macros"] = [tuple(m) for m in fields.get("define_macros") or []]
+    if fields.get("py_limited_api") is None:
+        fields.pop("py_limited_api", None)
+    for key in ("optional",):
+        if fields.get(key) is None:
+            fields.pop(key, None)
+    fields = {k: v for k, v in fields.items() if v is not None or k == "language"}
+    if cython:
+        fields["cython_directives"] = dict(cython.get("directives") or {})
+        fields["cython_include_dirs"] = list(cython.get("include_path") or [])
+    try:
+        return Extension(**fields)
+    except TypeError as exc:
+        raise ConfigError(f"{setup_py}: extension {fields.get('name')!r}: {exc}") from None
+
+
+def _library(setup_py: str, item: dict[str, Any]) -> StaticLibrary:
+    """A build_clib entry: ("name", {"sources": [...], "macros": [...], "include_dirs": [...], "cflags": [...]})."""
+    info = item["build_info"]
+    define, undef = [], []
+    for macro in info.get("macros") or []:
+        if len(macro) == 1:
+            undef.append(macro[0])
+        else:
+            define.append(tuple(macro))
+    unknown = set(info) - {"sources", "macros", "include_dirs", "cflags", "obj_deps"}
+    if unknown:
+        raise ConfigError(f"{setup_py}: library {item['name']!r}: unknown build_info keys {sorted(unknown)}")
+    depends = [d for deps in (info.get("obj_deps") or {}).values() for d in deps]
+    return StaticLibrary(item["name"], info.get("sources") or [], include_dirs=info.get("include_dirs") or [],
+                         define_macros=define, undef_macros=undef, extra_compile_args=info.get("cflags") or [],
+                         depends=depends)
+
+
+def capture_setup_py(setup_py: str, python: Optional[str] = None) -> ProjectConfig:
+    """The extensions and build_clib libraries that *setup_py* passes to setup()."""
+    if not os.path.isfile(setup_py):
+        raise ConfigError(f"{setup_py}: not found")
+    data = _run(setup_py, python or sys.executable)
+    if "error" in data:
+        raise ConfigError(f"{setup_py} failed: {data['error']}")
+    if not data.get("called"):
+        raise ConfigError(f"{setup_py} finished without calling setup()")
+    custom = data.get("custom_build_ext")
+    if not data["ext_modules"]:
+        hint = (f"; its build_ext ({custom['class']}) may add them at build time, which ninjagen cannot see"
+                if custom else "")
+        raise ConfigError(f"{setup_py} passes no ext_modules to setup(){hint}: list the extensions in "
+                          "ext_modules, or in [tool.ninjagen] ext-modules")
+    if custom and custom["overrides"]:
+        print(f"ninjagen: warning: {setup_py} uses its own build_ext ({custom['class']}, which overrides "
+              f"{', '.join(custom['overrides'])}); ninjagen builds the {len(data['ext_modules'])} extensions "
+              "setup() received, without running that code", file=sys.stderr)
+    config = ProjectConfig(source=setup_py)
+    config.extensions = [_extension(setup_py, dict(fields)) for fields in data["ext_modules"]]
+    config.libraries = [_library(setup_py, item) for item in data["libraries"]]
+    config.package_dir = dict(data.get("package_dir") or {})
+    config.inputs = [setup_py]
+    return config

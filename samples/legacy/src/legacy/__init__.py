@@ -1,0 +1,1 @@
+"""A setup.py project built by ninjagen."""

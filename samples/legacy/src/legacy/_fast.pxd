@@ -1,0 +1,2 @@
+cdef extern from "helpers.h":
+    long helpers_offset(long x)

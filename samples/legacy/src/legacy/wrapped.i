@@ -1,0 +1,5 @@
+%module wrapped
+%{
+#include "wrapped.h"
+%}
+%include "wrapped.h"

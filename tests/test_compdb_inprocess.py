@@ -1,0 +1,175 @@
+"""compile_commands.json is rendered in process (issue 6: no ninja subprocess at configure time).
+
+It must be exactly what ``ninja -t compdb`` prints for the written build.ninja,
+with ``file`` and ``output`` made absolute, as configure produced it before:
+this file holds the two equal on the samples, on awkward names (quotes, ``$``,
+spaces, colons, braces, non-ASCII, paths outside the project, absolute
+paths), on hand-written rule text that uses every kind of ninja variable,
+and on random names (hypothesis).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import SAMPLES
+from ninjagen import customize_compiler, new_compiler
+from ninjagen.configure import configure as configure_api
+from ninjagen.errors import CompileError
+from ninjagen.graph import BuildGraph, Edge
+from ninjagen.runner import ninja_binary
+
+pytestmark = pytest.mark.skipif(os.name == "nt", reason="on Windows configure asks ninja itself")
+
+configure_module = sys.modules["ninjagen.configure"]  # the package re-exports the function under that name
+
+
+def ninja_compdb(text: str, rule_names, cwd) -> str:
+    """What configure wrote before issue 6: ``ninja -t compdb``, made absolute, one entry a line."""
+    path = os.path.join(cwd, "compdb-reference.ninja")
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+    try:
+        proc = subprocess.run([ninja_binary(), "-f", path, "-t", "compdb", *rule_names], cwd=cwd,
+                              capture_output=True, text=True, encoding="utf-8", check=True)
+    finally:
+        os.unlink(path)
+    entries = json.loads(proc.stdout)
+    for entry in entries:
+        for key in ("file", "output"):
+            entry[key] = os.path.normpath(os.path.join(entry["directory"], entry[key]))
+    return "[\n" + ",\n".join(json.dumps(e, ensure_ascii=False) for e in entries) + "\n]\n"
+
+
+def both(cc, cwd, build_dir="build"):
+    """(in process, by ninja) for everything *cc* recorded, from *cwd*."""
+    rules, variables = cc.rules(), cc.toolchain_variables()
+    text = cc.graph.render(rules=rules, variables=variables, build_dir=build_dir)
+    inprocess = cc.graph.compile_commands(rule_names=cc.compile_rules, directory=str(cwd), rules=rules,
+                                          variables=variables, build_dir=build_dir)
+    return inprocess, ninja_compdb(text, cc.compile_rules, cwd)
+
+
+def unix_compiler():
+    cc = new_compiler(compiler="unix")
+    customize_compiler(cc, {})
+    cc.set_include_dirs(["/usr/include/python3 with space"])
+    return cc
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.iterdir() if (p / "pyproject.toml").is_file()))
+def test_configure_writes_what_ninja_says_for_every_sample(sample, name, monkeypatch):
+    project = sample(name)
+    try:
+        result = configure_api(str(project))
+    except Exception as exc:  # a sample for another platform or toolchain: nothing to compare
+        pytest.skip(f"{name} does not configure here: {exc}")
+    monkeypatch.chdir(project)
+    written = (project / "compile_commands.json").read_text(encoding="utf-8")
+    assert written == configure_module._compile_commands_by_ninja(result.compiler, result.text, result.build_dir)
+    assert json.loads(written)
+
+
+AWKWARD = [
+    "plain/a.c", "with space/b c.c", "dollar$sign/$HOME.c", "colon:dir/x:y.c", "quote'd/it's.c",
+    'double"quote.c', "brace{0}/{}.c", "hash#/#.c", "amp&semi;.c", "equals=comma,at@percent%.c",
+    "unicodé/ñ.c", "back\\slash.c", "star*question?.c", "tilde~/bang!.c", "-leading-dash.c",
+    ".hidden/h.c", "../outside/o.c", "/abs/olute/p.c", "deep/./dot/../twice.c", "tab\tname.c", "cxx/file.cpp",
+]
+
+
+@pytest.mark.parametrize("folder", ["plain", "dir with space", "we{ir}d $'\"é"])
+def test_awkward_names_flags_and_folders_render_as_ninja_says(tmp_path, folder):
+    cwd = tmp_path / folder
+    cwd.mkdir()
+    cc = unix_compiler()
+    macros = [("Q", '"quoted value"'), ("D", "$HOME and $$"), ("B", "back\\slash"), ("BR", "{0}{}"), ("EMPTY", ""),
+              ("NOVALUE", None), ("UNDEF",)]
+    objects = cc.compile(AWKWARD[:10], output_dir="build/obj dir", macros=macros, include_dirs=["inc lude", "$x"],
+                         extra_postargs=["-Wl,weird arg", "'"], depends=["dep end.h"])
+    cc.compile(AWKWARD[10:], output_dir="build/other", extra_preargs=["-pre arg"], debug=True)
+    cc.link_shared_object(objects, "mod.so")
+    inprocess, by_ninja = both(cc, cwd, build_dir="build dir$")
+    assert inprocess == by_ninja
+    assert len(json.loads(inprocess)) == len(AWKWARD)
+
+
+RULES = """\
+# a comment
+top = -O2 $extra_top ${builddir}
+extra_top = late
+rule cc
+  command = $cc_tool $top ${myvar} $args -c $in -o $out $$HOME $: $ x ${in} $in_newline [$depfile] {$description}
+  depfile = $out.d
+  description = CC $out $myvar-$nested
+
+pool p
+  depth = 2
+
+rule other
+  command = never $in
+"""
+
+
+def test_hand_written_rule_text_evaluates_as_in_ninja(tmp_path):
+    graph = BuildGraph()
+    graph.add(Edge.make("a.o", "cc", ["a.c"]))
+    graph.add(Edge.make("b.o", "cc", ["b.c", "b2.c"], variables={"args": "-DB", "myvar": "edge-wins"}))
+    graph.add(Edge.make(["c.o", "c2.o"], "cc", ["c c.c"], implicit=["c.h"], order_only=["o"],
+                        implicit_outputs=["c.d"], variables={"nested": "edge-nested"}, pool="p"))
+    graph.add(Edge.make("d.o", "cc", [], implicit=["only implicit.h"]))
+    graph.add(Edge.make("e.o", "other", ["e.c"]))
+    graph.phony("all", ["a.o"])
+    variables = {"cc_tool": "gcc -x 'y z'", "extra_top": "early $ money"}
+    text = graph.render(rules=RULES, variables=variables, build_dir="bd")
+    inprocess = graph.compile_commands(rule_names=["cc"], directory=str(tmp_path), rules=RULES,
+                                       variables=variables, build_dir="bd")
+    assert inprocess == ninja_compdb(text, ["cc"], tmp_path)
+    assert [e["output"] for e in json.loads(inprocess)] == [str(tmp_path / o) for o in ("a.o", "b.o", "c.o", "d.o")]
+
+
+def test_what_it_does_not_model_is_left_to_ninja(tmp_path, monkeypatch):
+    """A '//' path (ninja makes it '/'), a '$' line continuation: None, and configure asks ninja."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "build").mkdir()
+    cc = unix_compiler()
+    cc.compile(["//twice/slashed.c", "fine.c"], output_dir="build")
+    rules, variables = cc.rules(), cc.toolchain_variables()
+    text = cc.graph.render(rules=rules, variables=variables, build_dir="build")
+    assert cc.graph.compile_commands(rule_names=cc.compile_rules, directory=str(tmp_path), rules=rules,
+                                     variables=variables, build_dir="build") is None
+    assert configure_module._compile_commands(cc, text, "build") == ninja_compdb(text, cc.compile_rules, tmp_path)
+    continued = "rule cc\n  command = gcc $\n    -c $in\n"
+    assert cc.graph.compile_commands(rule_names=["cc"], directory=str(tmp_path), rules=continued) is None
+
+
+_names = st.text(st.sampled_from("ab/. -$:'\"\\{}#é,=@%&;*~\t"), min_size=1, max_size=12).filter(
+    lambda s: not s.endswith("/") and "\x00" not in s)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(sources=st.lists(_names, min_size=1, max_size=4, unique=True),
+       value=st.text(st.sampled_from("a $'\"\\{}é"), max_size=6),
+       include=_names, cxx=st.booleans())
+def test_random_names_render_as_ninja_says(tmp_path_factory, sources, value, include, cxx):
+    cwd = tmp_path_factory.mktemp("random")
+    cc = unix_compiler()
+    suffix = ".cpp" if cxx else ".c"
+    srcs = [s + suffix for s in sources]
+    try:
+        objects = [cc.object_filenames([s], output_dir="build")[0] for s in srcs]
+    except CompileError:
+        return  # a name with no source suffix (".." + ".c")
+    if len(set(map(os.path.normpath, objects))) < len(objects) or any("|" in p or "\n" in p for p in srcs + objects):
+        return  # two sources that share an object, or a name no ninja file can hold
+    cc.compile(srcs, output_dir="build", macros=[("V", value)], include_dirs=[include])
+    inprocess, by_ninja = both(cc, cwd)
+    if inprocess is not None:  # None: ninja is asked instead (a path it would canonicalize)
+        assert inprocess == by_ninja

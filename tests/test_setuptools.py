@@ -1,0 +1,202 @@
+"""setup.py projects built through ninjagen unchanged: capture, the build_ext drop-in, Cython, SWIG."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import configure, ninja, planned, run_python, touch, write
+
+from ninjagen.cli import main
+
+needs_swig = pytest.mark.skipif(shutil.which("swig") is None and not os.environ.get("CI"),
+                                reason="SWIG is not installed (apt-get install swig)")
+pytest.importorskip("Cython")
+
+
+def _kinds(project) -> list[str]:
+    return sorted(d.split()[0] for d in planned(project))
+
+
+@needs_swig
+def test_setup_py_capture_builds_c_build_clib_cython_and_swig(sample):
+    project = sample("legacy")
+    configure(project)  # pyproject.toml declares no extensions: setup.py is read
+    ninja(project)
+    assert run_python(project, "check_sample.py").strip() == "ok legacy"
+    assert planned(project) == []
+    assert not (project / "src" / "legacy" / "_fast.c").exists()  # generated into build/, not beside the .pyx
+    text = (project / "build.ninja").read_text()
+    assert "regenerate | pyproject.toml setup.py " in text
+    assert "-X language_level=3 -X boundscheck=False" in text  # cythonize's directives reach cython
+
+
+@needs_swig
+def test_cython_and_swig_dependencies_are_tracked(sample):
+    project = sample("legacy")
+    configure(project)
+    ninja(project)
+    touch(project / "src" / "legacy" / "consts.pxi")  # included by _fast.pyx
+    assert _kinds(project) == ["CC", "CYTHON", "LINK"]
+    ninja(project)
+    touch(project / "src" / "legacy" / "_fast.pxd")
+    assert _kinds(project) == ["CC", "CYTHON", "LINK"]
+    ninja(project)
+    touch(project / "include" / "wrapped.h")  # %include'd by the SWIG interface and #included by the wrapper
+    assert _kinds(project) == ["CC", "LINK", "SWIG"]
+
+
+@needs_swig
+def test_editing_setup_py_regenerates(sample):
+    project = sample("legacy")
+    configure(project)
+    ninja(project)
+    setup_py = project / "setup.py"
+    setup_py.write_text(setup_py.read_text().replace('("LEGACY_SCALE", "3")', '("LEGACY_SCALE", "4")'))
+    out = ninja(project).stdout
+    assert "Regenerating build.ninja" in out and "_native" in out
+    assert run_python(project, "import sys; sys.path.insert(0, 'src'); from legacy import _native; "
+                               "print(_native.scaled(2))").strip() == "108"
+
+
+def test_pyx_language_directive_makes_cpp(tmp_path):
+    project = tmp_path / "p"
+    write(project / "vec.pyx", textwrap.dedent("""\
+        # distutils: language = c++
+        from libcpp.vector cimport vector
+        def three():
+            cdef vector[int] v = [1, 2]
+            v.push_back(3)
+            return len(v)
+        """))
+    write(project / "pyproject.toml", '[[tool.ninjagen.ext-modules]]\nname = "vec"\nsources = ["vec.pyx"]\n')
+    configure(project)
+    text = (project / "build.ninja").read_text()
+    assert "build build/cython/vec.cpp: cython vec.pyx" in text and ": link_so_cxx " in text
+    ninja(project)
+    assert run_python(project, "import vec; print(vec.three())").strip() == "3"
+
+
+def _legacy_with(project, setup_text: str):
+    (project / "setup.py").write_text(textwrap.dedent(setup_text))
+
+
+SETUP_PY_CASES = {
+    "raises": ("raise RuntimeError('no compiler configured')\n",
+               "setup.py failed: RuntimeError: no compiler configured (setup.py line 1)"),
+    "no setup call": ("x = 1\n", "setup.py finished without calling setup()"),
+    "custom build_ext, no ext_modules": (
+        """\
+        from setuptools import setup
+        from setuptools.command.build_ext import build_ext
+        class Mine(build_ext):
+            def build_extensions(self):
+                pass
+        setup(name="x", cmdclass={"build_ext": Mine})
+        """,
+        "setup.py passes no ext_modules to setup(); its build_ext (__main__.Mine) may add them at build time, "
+        "which ninjagen cannot see: list the extensions in ext_modules, or in [tool.ninjagen] ext-modules"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SETUP_PY_CASES))
+def test_setup_py_problems_are_one_line(tmp_path, capsys, case):
+    text, message = SETUP_PY_CASES[case]
+    write(tmp_path / "setup.py", textwrap.dedent(text))
+    assert main(["configure", "-C", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"ninjagen: error: {message}\n"
+    assert not (tmp_path / "build.ninja").exists()
+
+
+def test_custom_build_ext_with_extensions_is_a_warning(tmp_path, capsys):
+    write(tmp_path / "m.c", "#include <Python.h>\nstatic struct PyModuleDef d = {PyModuleDef_HEAD_INIT, \"m\"};\n"
+                            "PyMODINIT_FUNC PyInit_m(void) { return PyModule_Create(&d); }\n")
+    write(tmp_path / "setup.py", textwrap.dedent("""\
+        from setuptools import setup, Extension
+        from setuptools.command.build_ext import build_ext
+        class Mine(build_ext):
+            def build_extension(self, ext):
+                ext.define_macros.append(("EXTRA", "1"))
+                super().build_extension(ext)
+        setup(name="x", ext_modules=[Extension("m", ["m.c"])], cmdclass={"build_ext": Mine})
+        """))
+    assert main(["configure", "-C", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "ninjagen: warning: setup.py uses its own build_ext (__main__.Mine, which overrides build_extension)" in err
+    ninja(tmp_path)
+    assert run_python(tmp_path, "import m; print(m.__name__)").strip() == "m"
+
+
+@needs_swig
+def test_drop_in_build_ext_builds_through_ninja_and_then_does_nothing(sample):
+    project = sample("legacy")  # its setup.py uses ninjagen.setuptools.cmdclass() when ninjagen is importable
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    first = subprocess.run([sys.executable, "setup.py", "build_ext", "--inplace"], cwd=project, env=env,
+                           capture_output=True, text=True)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "] LINK " in first.stdout and "] AR " in first.stdout  # ninja built it, build_clib's library too
+    assert run_python(project, "check_sample.py").strip() == "ok legacy"
+    (build_ninja,) = project.glob("build/temp.*/build.ninja")
+    second = subprocess.run([sys.executable, "setup.py", "build_ext", "--inplace"], cwd=project, env=env,
+                            capture_output=True, text=True)
+    assert second.returncode == 0 and "ninja: no work to do." in second.stdout, second.stdout + second.stderr
+    assert build_ninja.exists()
+
+
+def test_drop_in_subclass_that_changes_options_keeps_working(tmp_path):
+    write(tmp_path / "m.c", "#include <Python.h>\nstatic PyObject *v(PyObject *s, PyObject *a)"
+                            " { return PyLong_FromLong(EXTRA); }\nstatic PyMethodDef ms[] = {{\"v\", v, METH_NOARGS, 0},"
+                            " {0}};\nstatic struct PyModuleDef d = {PyModuleDef_HEAD_INIT, \"m\", 0, -1, ms};\n"
+                            "PyMODINIT_FUNC PyInit_m(void) { return PyModule_Create(&d); }\n")
+    write(tmp_path / "setup.py", textwrap.dedent("""\
+        from setuptools import setup, Extension
+        from ninjagen.setuptools import build_ext
+        class Mine(build_ext):
+            def build_extension(self, ext):
+                ext.define_macros.append(("EXTRA", "41"))
+                super().build_extension(ext)
+        setup(name="x", ext_modules=[Extension("m", ["m.c"])], cmdclass={"build_ext": Mine})
+        """))
+    proc = subprocess.run([sys.executable, "setup.py", "build_ext", "--inplace"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert run_python(tmp_path, "import m; print(m.v() + 1)").strip() == "42"
+
+
+def test_pip_install_editable_through_the_plugin_rebuilds_only_what_changed(tmp_path, sample):
+    """`pip install -e .` with `[tool.ninjagen] setuptools-build-ext = true`: no setup.py change needed."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    project = sample("hello")
+    (project / "setup.py").write_text('from setuptools import Extension, setup\n'
+                                      'setup(name="pe-hello", version="0.1", ext_modules=[Extension("hello", ["hello.c"])])\n')
+    (project / "pyproject.toml").write_text('[build-system]\nrequires = ["setuptools>=64", "ninjagen"]\n'
+                                            'build-backend = "setuptools.build_meta"\n\n'
+                                            '[tool.ninjagen]\nsetuptools-build-ext = true\n')
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [str(venv / "bin" / "python"), "-m", "pip"]
+    setup = subprocess.run(pip + ["install", "-q", "setuptools>=70", "wheel", root], capture_output=True, text=True)
+    assert setup.returncode == 0, setup.stdout + setup.stderr
+
+    def install() -> str:
+        proc = subprocess.run(pip + ["install", "-v", "--no-build-isolation", "-e", str(project)],
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        return proc.stdout + proc.stderr  # pip -v shows the build's output on either
+
+    first = install()
+    assert "] CC " in first and "] LINK " in first
+    check = subprocess.run([str(venv / "bin" / "python"), "-c", "import hello; print(hello.add(2, 3))"],
+                           cwd=venv, capture_output=True, text=True)  # not beside the project's folder
+    assert check.stdout.strip() == "5", check.stderr
+    assert "ninja: no work to do." in install()
+    with open(project / "hello.c", "a") as f:
+        f.write("/* an edit */\n")
+    third = install()
+    assert third.count("] CC ") == 1 and third.count("] LINK ") == 1
