@@ -21,7 +21,7 @@ from ..extension import LANGUAGES, SOURCE_LANGUAGES
 from ..graph import BuildGraph, Edge, forget_build_log
 from ..target import Target
 
-__all__ = ["CCompiler", "gen_preprocess_options", "gen_lib_options"]
+__all__ = ["CCompiler", "WindowsFileNames", "gen_preprocess_options", "gen_lib_options"]
 
 #: os.path.splitext, remembered: configure asks it of every source three or four times
 _splitext = functools.lru_cache(maxsize=1 << 16)(os.path.splitext)
@@ -82,6 +82,26 @@ def _as_list(value: Optional[Iterable[str]], what: str) -> list[str]:
     if isinstance(value, str):
         raise ConfigError(f"{what} must be a list of strings, not the string {value!r}")
     return [os.fspath(v) for v in value]
+
+
+class WindowsFileNames:
+    """The file vocabulary of Microsoft's and Borland's tools: .obj, .lib, .dll, .exe, .rc -> .res.
+
+    A mixin: ``class MSVCCompiler(WindowsFileNames, CCompiler)``.
+    """
+
+    src_extensions: ClassVar[tuple[str, ...]] = (".c", ".cc", ".cpp", ".cxx", ".rc")
+    obj_extension: ClassVar[str] = ".obj"
+    object_extensions: ClassVar[dict[str, str]] = {".rc": ".res"}
+    static_lib_extension: ClassVar[str] = ".lib"
+    shared_lib_extension: ClassVar[str] = ".dll"
+    dylib_lib_extension: ClassVar[str] = ".dll"
+    exe_extension: ClassVar[str] = ".exe"
+    static_lib_format: ClassVar[str] = "%s%s"
+    shared_lib_format: ClassVar[str] = "%s%s"
+    dylib_lib_format: ClassVar[str] = "%s%s"
+    #: Unix libraries that the Microsoft and Borland C runtimes already contain
+    c_runtime_libraries: ClassVar[frozenset[str]] = frozenset({"m", "dl", "rt", "pthread"})
 
 
 class CCompiler:
@@ -220,17 +240,20 @@ class CCompiler:
         self.objects = _as_list(objects, "objects")
 
     # ------------------------------------------------------- toolchain spellings
+    #: what starts an option: "-" for gcc's -D -U -I, "/" for cl's /D /U /I
+    option_prefix: ClassVar[str] = "-"
+
     @classmethod
     def macro_option(cls, name: str, value: Optional[str]) -> str:
-        return f"-D{name}" if value is None else f"-D{name}={value}"
+        return f"{cls.option_prefix}D{name}" if value is None else f"{cls.option_prefix}D{name}={value}"
 
     @classmethod
     def undef_option(cls, name: str) -> str:
-        return f"-U{name}"
+        return f"{cls.option_prefix}U{name}"
 
     @classmethod
     def include_dir_option(cls, dir: str) -> str:
-        return f"-I{dir}"
+        return f"{cls.option_prefix}I{dir}"
 
     def library_dir_option(self, dir: str) -> str:
         raise NotImplementedError

@@ -15,28 +15,19 @@ from typing import Any, ClassVar, Optional, Union
 
 from ..graph import Edge
 from ..quoting import msvc_join
-from .base import CCompiler
+from .base import CCompiler, WindowsFileNames
 
 __all__ = ["BCPPCompiler"]
 
 _VARIABLES = {"bcc": "compiler", "cpp": "preprocessor", "ilink": "linker", "tlib": "lib", "brcc": "rc"}
 
 
-class BCPPCompiler(CCompiler):
+class BCPPCompiler(WindowsFileNames, CCompiler):
     compiler_type = "bcpp"
     description = "Borland C++ Compiler 5.5 (bcc32, ilink32, tlib)"
     verified_by = "golden files and commands parsed back into arguments (the tools are proprietary)"
     template = "bcpp"
     compile_rules = ("cc",)
-
-    src_extensions = (".c", ".cc", ".cpp", ".cxx", ".rc")
-    obj_extension = ".obj"
-    object_extensions: ClassVar[dict[str, str]] = {".rc": ".res"}
-    static_lib_extension = ".lib"
-    shared_lib_extension = ".dll"
-    dylib_lib_extension = ".dll"
-    exe_extension = ".exe"
-    static_lib_format = shared_lib_format = dylib_lib_format = "%s%s"
 
     executables: ClassVar[dict[str, Optional[list[str]]]] = {
         "compiler": ["bcc32.exe"],
@@ -53,7 +44,6 @@ class BCPPCompiler(CCompiler):
     #: the C runtime libraries every ilink32 line ends its library field with
     default_libraries: ClassVar[list[str]] = ["import32", "cw32mt"]
     missing_tool_hint = "put the Borland C++ bin folder on PATH"
-    c_runtime_libraries = frozenset({"m", "dl", "rt", "pthread"})
 
     def library_dir_option(self, dir: str) -> str:
         return "-L" + dir

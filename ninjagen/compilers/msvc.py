@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Mapping, Optional, Union
 
 from ..graph import Edge
 from ..quoting import msvc_join
-from .base import CCompiler
+from .base import CCompiler, WindowsFileNames
 
 __all__ = ["MSVCCompiler", "DEFAULT_DEPS_PREFIX"]
 
@@ -23,7 +23,7 @@ DEFAULT_DEPS_PREFIX = "Note: including file:"
 _VARIABLES = {"cl": "compiler", "link": "linker", "lib": "lib", "rc": "rc"}
 
 
-class MSVCCompiler(CCompiler):
+class MSVCCompiler(WindowsFileNames, CCompiler):
     compiler_type = "msvc"
     description = "Microsoft Visual C++ (cl, link, lib, rc)"
     verified_by = ("golden files; built with clang-cl and lld-link standing in for cl and link, "
@@ -31,15 +31,6 @@ class MSVCCompiler(CCompiler):
     template = "msvc"
     compile_rules = ("cc", "cxx")
     supports_launcher = True
-
-    src_extensions = (".c", ".cc", ".cpp", ".cxx", ".rc")
-    obj_extension = ".obj"
-    object_extensions: ClassVar[dict[str, str]] = {".rc": ".res"}
-    static_lib_extension = ".lib"
-    shared_lib_extension = ".dll"
-    dylib_lib_extension = ".dll"
-    exe_extension = ".exe"
-    static_lib_format = shared_lib_format = dylib_lib_format = "%s%s"
 
     executables: ClassVar[dict[str, Optional[list[str]]]] = {
         "compiler": ["cl"],
@@ -77,17 +68,7 @@ class MSVCCompiler(CCompiler):
             self.deps_prefix = detected
 
     # ---------------------------------------------------------------- spellings
-    @classmethod
-    def macro_option(cls, name: str, value: Optional[str]) -> str:
-        return f"/D{name}" if value is None else f"/D{name}={value}"
-
-    @classmethod
-    def undef_option(cls, name: str) -> str:
-        return f"/U{name}"
-
-    @classmethod
-    def include_dir_option(cls, dir: str) -> str:
-        return f"/I{dir}"
+    option_prefix = "/"
 
     def library_dir_option(self, dir: str) -> str:
         return "/LIBPATH:" + dir
@@ -96,8 +77,6 @@ class MSVCCompiler(CCompiler):
         from ..errors import ConfigError
 
         raise ConfigError("runtime_library_dirs are not supported by MSVC (Windows finds DLLs beside the module)")
-
-    c_runtime_libraries = frozenset({"m", "dl", "rt", "pthread"})
 
     def library_option(self, lib: str) -> str:
         return self.library_filename(lib)
