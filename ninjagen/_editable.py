@@ -25,6 +25,46 @@ LOCK_NAME = "ninjagen-editable.lock"
 _NO_WORK = "ninja: no work to do."
 
 
+def _say(text):
+    """Write ninja's progress to stderr, as it comes (there may be no stderr: pythonw)."""
+    if sys.stderr is not None:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+
+
+def _spawn(ninja, project, env):
+    """Start ``ninja -C project``, its stdout and stderr in one pipe: (the pipe as a binary file, wait).
+
+    On POSIX through os.posix_spawn: importing subprocess would cost more than the
+    ninja no-op that most imports pay for.
+    """
+    argv = [ninja, "-C", project]
+    if not hasattr(os, "posix_spawn"):
+        import subprocess
+
+        proc = subprocess.Popen(argv, cwd=project, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        return proc.stdout, proc.wait
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.posix_spawn(ninja, argv, env, file_actions=[
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_DUP2, write_end, 1),
+            (os.POSIX_SPAWN_DUP2, write_end, 2),
+            (os.POSIX_SPAWN_CLOSE, read_end),
+        ])
+    except BaseException:
+        os.close(read_end)
+        raise
+    finally:
+        os.close(write_end)
+
+    def wait():
+        return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+    return os.fdopen(read_end, "rb"), wait
+
+
 def _off(value):
     return value is not None and value.strip().lower() not in ("", "0", "false", "no")
 
@@ -109,22 +149,21 @@ class NinjagenEditableFinder:
                 f"ninjagen: cannot rebuild {name}: there is no build.ninja in {self.project} "
                 "(run 'ninjagen configure' there, or 'ninjagen develop --uninstall' to stop rebuilding)",
                 name=name)
-        import subprocess
-
         env = dict(os.environ)
         env[BUILDING_ENV] = "1"
-        color = hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
+        color = sys.stderr is not None and hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
         if color:
             env.setdefault("CLICOLOR_FORCE", "1")  # ninja keeps the compiler's colors for a terminal
         output = []
         failed_at = None  # from the first FAILED: line on, output goes into the ImportError instead
         try:
             with _Lock(self.lock_path):
-                proc = subprocess.Popen([self.ninja], cwd=self.project, env=env, stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-                with proc.stdout:
-                    for raw in proc.stdout:
+                lines, wait = _spawn(self.ninja, self.project, env)
+                with lines:
+                    for raw in lines:
                         line = raw.decode("utf-8", "replace")
+                        if not output and line.startswith("ninja: Entering directory"):
+                            continue  # ninja -C says where it works: we know
                         output.append(line)
                         if failed_at is None and line.startswith("FAILED: "):
                             failed_at = len(output) - 1
@@ -132,11 +171,8 @@ class NinjagenEditableFinder:
                             continue
                         if len(output) == 1 and line.strip() == _NO_WORK:
                             continue  # the no-op: silent
-                        if len(output) == 2 and output[0].strip() == _NO_WORK:
-                            sys.stderr.write(output[0])
-                        sys.stderr.write(line)
-                        sys.stderr.flush()
-                returncode = proc.wait()
+                        _say(output[0] + line if len(output) == 2 and output[0].strip() == _NO_WORK else line)
+                returncode = wait()
         except OSError as exc:
             return ImportError(f"ninjagen: cannot rebuild {name}: running {self.ninja} in {self.project} "
                                f"failed: {exc}", name=name)

@@ -15,6 +15,7 @@ import ast
 import glob
 import importlib.machinery
 import os
+import py_compile
 import re
 import sysconfig
 from dataclasses import dataclass
@@ -76,10 +77,10 @@ def _packages(root: str, extensions: list[dict]) -> dict[str, list[str]]:
     packages: dict[str, list[str]] = {}
     for ext in extensions:
         name, output = ext["name"], ext["output"]
-        if not output.endswith(tuple(suffixes)):
+        parts = name.split(".")
+        if os.path.basename(output)[len(parts[-1]):] not in suffixes:
             raise NinjagenError(f"extension {name!r} is built as {output}, which this Python cannot import "
                                 f"(it takes {', '.join(suffixes)}): run 'ninjagen configure' with this Python")
-        parts = name.split(".")
         folder = os.path.dirname(output)
         for part in reversed(parts[:-1]):  # climb from the module's folder to the one that holds the top package
             if os.path.basename(folder) != part:
@@ -150,6 +151,8 @@ def develop(project_dir: str = ".", site_dir: Optional[str] = None) -> DevelopRe
         os.makedirs(site_dir, exist_ok=True)
         atomic_write(module_path, source.rstrip("\n") + "\n\n\n" + call)
         atomic_write(pth_path, f"import {stem}\n")
+        # its bytecode now: start-up then only reads it, also where no bytecode is written
+        py_compile.compile(module_path, doraise=True, invalidation_mode=py_compile.PycInvalidationMode.TIMESTAMP)
     except OSError as exc:
         raise NinjagenError(f"cannot write into {site_dir}: {exc.strerror}") from None
     return DevelopResult(module_path, pth_path, packages)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import os
 import re
-import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,8 @@ import pytest
 from conftest import write
 from devloop import Venv, intervals, timing_wrapper
 
+from ninjagen import Target
+from ninjagen import configure as configure_api
 from ninjagen.runner import ninja_binary
 
 EDITABLE = Path(__file__).resolve().parent.parent / "ninjagen" / "_editable.py"
@@ -185,6 +187,7 @@ def test_uninstall_removes_the_loader(sample, venv, elsewhere):
     out = venv.ninjagen("develop", "--uninstall", "-C", str(project)).stdout
     assert out.startswith("ninjagen: removed the editable install of")
     assert _installed_files(venv) == []
+    assert not list(Path(venv.site).glob("__pycache__/_ninjagen_editable_*"))
     gone = venv.run("import hello", elsewhere)
     assert "ModuleNotFoundError: No module named 'hello'" in gone.stderr
     again = venv.ninjagen("develop", "--uninstall", "-C", str(project)).stdout
@@ -197,6 +200,10 @@ def test_startup_loads_only_the_small_standalone_finder(sample, venv, elsewhere)
     code = "import sys; print(sorted(m for m in sys.modules if 'ninjagen' in m or m in ('subprocess', 'importlib.machinery')))"
     proc = venv.run(code, elsewhere)
     assert proc.stdout.strip() == "['_ninjagen_editable_ninjagen_sample_hello']"
+    assert list(Path(venv.site).glob("__pycache__/_ninjagen_editable_ninjagen_sample_hello.*.pyc"))  # no compile at start-up
+    if os.name == "posix":  # the no-op costs ninja's run, not an import of subprocess (os.posix_spawn)
+        proc = venv.run("import hello, sys; print('subprocess' in sys.modules)", elsewhere)
+        assert proc.stdout.strip() == "False", proc.stderr
     # the finder imports the standard library only
     tree = ast.parse(EDITABLE.read_text())
     imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
@@ -228,3 +235,15 @@ def test_a_build_ninja_removed_later_is_a_clear_import_error(sample, venv, elsew
     assert proc.stderr.rstrip().splitlines()[-1] == (
         f"ImportError: ninjagen: cannot rebuild hello: there is no build.ninja in {project} "
         "(run 'ninjagen configure' there, or 'ninjagen develop --uninstall' to stop rebuilding)")
+
+
+def test_a_build_for_another_python_is_refused(sample, venv):
+    project = sample("hello")
+    other = replace(Target.current(), config={**Target.current().config, "EXT_SUFFIX": ".cpython-39-x86_64-linux-gnu.so"})
+    configure_api(str(project), target=other)
+    proc = venv.ninjagen("develop", "-C", str(project), check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("ninjagen: error: extension 'hello' is built as hello.cpython-39-x86_64-linux-gnu.so, "
+                                  "which this Python cannot import (it takes ")
+    assert proc.stderr.endswith("): run 'ninjagen configure' with this Python\n") and proc.stderr.count("\n") == 1
+    assert _installed_files(venv) == []

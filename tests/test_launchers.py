@@ -290,6 +290,7 @@ def test_distcc_spreads_compiles_over_two_loopback_daemons(tmp_path, distcc_daem
     monkeypatch.setenv("DISTCC_FALLBACK", "0")  # a compile that cannot be sent fails: no local stand-in
     monkeypatch.setenv("DISTCC_DIR", str(tmp_path / "distcc-client"))
     (tmp_path / "distcc-client").mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "distcc-client"))  # the client's scratch files, not /tmp's
     monkeypatch.delenv("NINJAGEN_LAUNCHER", raising=False)
     configure(project)
     assert _variables((project / "build.ninja").read_text())["launcher"] == "distcc"
@@ -313,6 +314,7 @@ def test_distcc_without_a_server_fails_rather_than_compiling_locally(tmp_path, m
     monkeypatch.setenv("DISTCC_FALLBACK", "0")
     monkeypatch.setenv("DISTCC_DIR", str(tmp_path / "distcc-client"))
     (tmp_path / "distcc-client").mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "distcc-client"))  # the client's scratch files, not /tmp's
     configure(project)
     proc = ninja(project, "spread", check=False)
     assert proc.returncode != 0

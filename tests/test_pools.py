@@ -82,12 +82,13 @@ def test_no_heavy_extension_no_pool(tmp_path):
     assert "heavy_pool" not in (project / "build.ninja").read_text()
 
 
-@pytest.mark.parametrize("jobs, expected", [("1", 1), ("4", 4)])
-def test_build_passes_jobs_to_ninja(tmp_path, monkeypatch, jobs, expected):
+@pytest.mark.parametrize("jobs, lowest", [(1, 1), (2, 2)])
+def test_build_passes_jobs_to_ninja(tmp_path, monkeypatch, jobs, lowest):
+    """-j 2 is below ninja's own default on two cores or more (3, or cores + 2): its ceiling shows that it arrived."""
     monkeypatch.delenv("NINJAGEN_LAUNCHER", raising=False)
     project = _project(tmp_path, {"small": False, "other": False})
-    spans = _build(project, tmp_path, "-j", jobs)
-    assert len(spans) == 8 and max_overlap(spans) == expected
+    spans = _build(project, tmp_path, "-j", str(jobs))
+    assert len(spans) == 8 and lowest <= max_overlap(spans) <= jobs
 
 
 def test_links_run_link_jobs_at_a_time(tmp_path, monkeypatch):
@@ -95,13 +96,13 @@ def test_links_run_link_jobs_at_a_time(tmp_path, monkeypatch):
     log = tmp_path / "links.log"
     linker = timing_wrapper(tmp_path, log, sleep=0.6)
     monkeypatch.setenv("LDSHARED", f"{linker} gcc -shared")
-    for depth, expected in (("1", 1), ("3", 3)):
+    for depth, lowest in (("1", 1), ("3", 2)):
         project = _project(tmp_path / depth, {"a": False, "b": False, "c": False}, parts=0,
                            tool=f"link-jobs = {depth}\n")
         log.write_text("")
         assert main(["build", "-C", str(project), "-j", "8"]) == 0
         links = intervals(log, ".so")
-        assert len(links) == 3 and max_overlap(links) == expected
+        assert len(links) == 3 and lowest <= max_overlap(links) <= int(depth)
 
 
 @pytest.mark.parametrize("table, message", [
