@@ -96,6 +96,8 @@ def _check_files(owner: str, what: str, paths: Sequence[str], cc: CCompiler) -> 
     for path in paths:
         if "|" in path:
             raise ConfigError(f"{owner}: {what} {path} contains '|', which a ninja build line cannot hold")
+        if "\t" in path:
+            raise ConfigError(f"{owner}: {what} {path!r} contains a tab, which ninja's build log cannot hold")
         if not os.path.isfile(path) and not cc.graph.produces(path):
             raise ConfigError(f"{owner}: {what} {path} not found")
 

@@ -139,4 +139,6 @@ def ninja_path(path: str) -> str:
     _reject_line_breaks(path, "path")
     if "|" in path:
         raise ConfigError(f"path {path!r} contains '|', which a ninja build line cannot hold")
+    if "\t" in path:
+        raise ConfigError(f"path {path!r} contains a tab, which ninja's build log cannot hold")
     return path.replace("$", "$$").replace(" ", "$ ").replace(":", "$:")

@@ -76,6 +76,14 @@ def gen_lib_options(compiler: "CCompiler", library_dirs: Sequence[str], runtime_
     return opts
 
 
+def _not_an_option(path: str) -> str:
+    """*path*, made absolute if a compiler would read it as an option (``-x.c``) or a response file (``@x``).
+
+    ``./-x.c`` would not do: ninja drops a leading ``./`` from the paths it passes.
+    """
+    return os.path.abspath(path) if path.startswith(("-", "@")) else path
+
+
 def _as_list(value: Optional[Iterable[str]], what: str) -> list[str]:
     if value is None:
         return []
@@ -267,6 +275,9 @@ class CCompiler:
     def debug_compile_args(self) -> list[str]:
         return []
 
+    def check_dependency_paths(self, sources: Sequence[str], include_dirs: Sequence[str]) -> None:
+        """Refuse paths that this toolchain's header tracking would get wrong (nothing to refuse here)."""
+
     def python_link_libraries(self, limited_api: bool = False) -> list[str]:
         """Libraries every extension links for the target Python (distutils' build_ext.get_libraries).
 
@@ -374,7 +385,8 @@ class CCompiler:
         return extra + list(self.macros)  # distutils' order: the call's, then the compiler's
 
     def preprocess_options(self, macros: Optional[Sequence[MacroSpec]], include_dirs: Optional[Iterable[str]]) -> list[str]:
-        dirs = _as_list(include_dirs, "include_dirs") + list(self.include_dirs)
+        # gcc hands "-I@x" on to cc1 as "-I" "@x", which cc1 reads as a response file
+        dirs = [_not_an_option(d) for d in _as_list(include_dirs, "include_dirs") + list(self.include_dirs)]
         return gen_preprocess_options(self._macros(macros), dirs, self)
 
     def built_libraries(self, libraries: Sequence[str], library_dirs: Sequence[str]) -> list[str]:
@@ -400,8 +412,10 @@ class CCompiler:
                 extra_postargs: Optional[Sequence[str]] = None, depends: Optional[Sequence[str]] = None) -> list[str]:
         """Record one compile statement per source; return the object file names."""
         sources = _as_list(sources, "sources")
-        objects = self.object_filenames(sources, output_dir=output_dir or "")
+        objects = [_not_an_option(o) for o in self.object_filenames(sources, output_dir=output_dir or "")]
+        sources = [_not_an_option(s) for s in sources]
         pp_opts = self.preprocess_options(macros, include_dirs)
+        self.check_dependency_paths(sources, _as_list(include_dirs, "include_dirs") + list(self.include_dirs))
         implicit = _as_list(depends, "depends")
         for src, obj in zip(sources, objects):
             lang = self.detect_language(src) or "c"
@@ -431,13 +445,14 @@ class CCompiler:
         """Record the statement that links *objects* into *output_filename*."""
         if target_desc not in (self.SHARED_OBJECT, self.SHARED_LIBRARY, self.EXECUTABLE):
             raise ConfigError(f"unknown link target type {target_desc!r}")
-        objects = _as_list(objects, "objects") + list(self.objects)
+        objects = [_not_an_option(o) for o in _as_list(objects, "objects") + list(self.objects)]
         libraries = [lib for lib in _as_list(libraries, "libraries") + list(self.libraries)
                      if lib not in self.c_runtime_libraries]
         library_dirs = _as_list(library_dirs, "library_dirs") + list(self.library_dirs)
         runtime_dirs = _as_list(runtime_library_dirs, "runtime_library_dirs") + list(self.runtime_library_dirs)
         if output_dir is not None:
             output_filename = os.path.join(output_dir, output_filename)
+        output_filename = _not_an_option(output_filename)
         lib_opts = gen_lib_options(self, library_dirs, runtime_dirs, libraries)
         self.graph.add(self.link_edge(
             target_desc, objects, output_filename, lib_opts,
@@ -476,9 +491,10 @@ class CCompiler:
                    macros: Optional[Sequence[MacroSpec]] = None, include_dirs: Optional[Sequence[str]] = None,
                    extra_preargs: Optional[Sequence[str]] = None, extra_postargs: Optional[Sequence[str]] = None) -> None:
         """Record a preprocessing statement; the output defaults to ``<source base>.i``."""
-        source = os.fspath(source)
+        source = _not_an_option(os.fspath(source))
         if output_file is None:
             output_file = os.path.splitext(source)[0] + ".i"
+        output_file = _not_an_option(os.fspath(output_file))
         pp_opts = self.preprocess_options(macros, include_dirs)
         self.graph.add(self.preprocess_edge(source, output_file, pp_opts,
                                             list(extra_preargs or []), list(extra_postargs or [])))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any, ClassVar, Mapping, Optional, Union
+from typing import Any, ClassVar, Mapping, Optional, Sequence, Union
 
+from ..errors import ConfigError
 from ..graph import Edge
 from ..launchers import is_launcher, strip_launcher
 from ..quoting import sh_join
@@ -27,6 +28,11 @@ _VARIABLES = {
 
 
 _RSP_SPECIAL = re.compile("[ \t\n\r\v\f'\"\\\\]")
+
+
+#: what breaks a path in a gcc depfile as ninja parses it: characters gcc does not escape,
+#: control characters, and a backslash before '$' or ':'
+_DEPFILE_UNSAFE = re.compile(r"[*;<>^`|\x00-\x09\x0b\x0c\x0e-\x1f\x7f]|\\[$:]")
 
 
 def _rsp_quote(arg: str) -> str:
@@ -167,6 +173,24 @@ class UnixCCompiler(CCompiler):
 
     def debug_compile_args(self) -> list[str]:
         return ["-g"]
+
+    def check_dependency_paths(self, sources: Sequence[str], include_dirs: Sequence[str]) -> None:
+        """Refuse what ninja cannot read back from gcc's dependency file.
+
+        gcc escapes spaces, ``#`` and ``$`` there; other characters it writes
+        as they are, and ninja's depfile parser ends a path at them, so the
+        header would be tracked under the wrong name or not at all.
+        """
+        for what, paths in (("source", sources), ("include folder", include_dirs)):
+            for path in paths:
+                if "\n" in path or "\r" in path:
+                    raise ConfigError(f"{what} {path!r} contains a line break, which a ninja file cannot hold")
+                found = _DEPFILE_UNSAFE.findall(path)
+                if found:
+                    first = min(found, key=lambda c: ("|\t".find(c) % 3, path.index(c)))  # '|', tab, the rest
+                    name = "a tab" if first == "\t" else repr(first)
+                    raise ConfigError(f"{what} {path!r} contains {name}, which ninja cannot read back "
+                                      "from gcc's dependency file (header changes would go unseen)")
 
     def join_args(self, args: list[str]) -> str:  # type: ignore[override]
         return _sh_join_words(tuple(args))  # every source of an extension has the same words
