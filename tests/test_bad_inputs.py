@@ -39,6 +39,8 @@ class Case:
     """Extra lines for [tool.ninjagen]."""
     pyproject: str | None = None
     """A whole pyproject.toml instead of the default one."""
+    setup_py: str = ""
+    """A setup.py to write into the project."""
     args: tuple[str, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
     exit: int = 1
@@ -88,6 +90,12 @@ CASES = [
          ext='py-limited-api = "cp399"'),
     Case("pipe-in-path", "extension 'm': source a|b.c contains '|', which a ninja build line cannot hold",
          pyproject=M.replace("m.c", "a|b.c")),
+    Case("tab-in-path", "extension 'm': source 'a\\tb.c' contains a tab, which ninja's build log cannot hold",
+         pyproject=M.replace("m.c", "a\\tb.c")),
+    Case("include-folder-depfile-unsafe", "extension 'm': include folder 'inc;old' contains ';', which ninja cannot "
+         "read back from gcc's dependency file (header changes would go unseen)", ext='include-dirs = ["inc;old"]'),
+    Case("setup-py-raises", "setup.py failed: RuntimeError: no compiler configured (setup.py line 1)",
+         pyproject="", setup_py="raise RuntimeError('no compiler configured')\n"),
     Case("missing-depends", "extension 'm': depends file nope.h not found", ext='depends = ["nope.h"]'),
     Case("missing-extra-object", "extension 'm': extra object nope.o not found", ext='extra-objects = ["nope.o"]'),
     Case("unknown-tool-key", "pyproject.toml [tool.ninjagen]: unknown key 'ext-module' (did you mean 'ext-modules'?)",
@@ -158,6 +166,8 @@ def test_bad_input_gets_one_line_and_changes_nothing(case, tmp_path, capfd, monk
     text = _pyproject(case)
     if text:
         write(project / "pyproject.toml", text)
+    if case.setup_py:
+        write(project / "setup.py", case.setup_py)
     _fake_pythons(tmp_path)
     for key, value in case.env.items():
         monkeypatch.setenv(key, value)
