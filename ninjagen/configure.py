@@ -19,17 +19,17 @@ from dataclasses import asdict, dataclass
 from typing import Iterator, Mapping, Optional, Sequence
 
 from . import __version__
+from .atomic import atomic_write
 from .compilers import customize_compiler, new_compiler
 from .compilers.base import CCompiler
 from .config import PYPROJECT, ProjectConfig, SharedLibrary, StaticLibrary, load_project
 from .errors import ConfigError, NinjagenError
 from .extension import Extension
-from .atomic import atomic_write
 from .graph import Edge, forget_build_log
-from .rules import template_path
-from .runner import run_ninja
 from .launchers import LAUNCHER_ENV, resolve_launcher
 from .pools import apply_heavy_pool
+from .rules import template_path
+from .runner import run_ninja
 from .target import Target
 from .translators import translate_sources
 

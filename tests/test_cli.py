@@ -8,9 +8,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
 
-from conftest import configure, write
+from conftest import configure
 
 from ninjagen.cli import main
 
