@@ -43,12 +43,24 @@ def _plain(value):
     return str(value)
 
 
-def _extension(ext):
+def _directive_defaults():
+    """Cython's global directive defaults, which a setup.py may change (cytoolz sets embedsignature so)."""
+    try:
+        from Cython.Compiler import Options
+
+        return dict(Options.get_directive_defaults())
+    except Exception:
+        return None
+
+
+def _extension(ext, changed_defaults=None):
     described = {}
     for name in EXTENSION_FIELDS:
         if hasattr(ext, name):
             described[name] = _plain(getattr(ext, name))
     cython = dict(getattr(ext, "ninjagen_cython", {}))
+    if changed_defaults and any(str(s).endswith(".pyx") for s in getattr(ext, "sources", None) or []):
+        cython["directives"] = {**_plain(changed_defaults), **cython.get("directives", {})}
     directives = getattr(ext, "cython_directives", None)  # Cython.Distutils.Extension's own
     if directives:
         cython.setdefault("directives", {}).update(_plain(directives))
@@ -126,6 +138,7 @@ def main(setup_py, out_json):
     sys.path.insert(0, folder)
     sys.argv = [setup_py, "build_ext", "--inplace"]
     result = {"called": False}
+    pristine = _directive_defaults()
     try:
         runpy.run_path(setup_py, run_name="__main__")
     except SetupCalled:
@@ -138,7 +151,9 @@ def main(setup_py, out_json):
         where = f" (setup.py line {frames[-1].lineno})" if frames else ""
         result["error"] = f"{type(exc).__name__}: {exc}{where}"
     if result["called"]:
-        result["ext_modules"] = [_extension(e) for e in recorded.get("ext_modules") or []]
+        now = _directive_defaults() if pristine is not None else None
+        changed = {k: v for k, v in (now or {}).items() if k not in pristine or pristine[k] != v}
+        result["ext_modules"] = [_extension(e, changed) for e in recorded.get("ext_modules") or []]
         result["libraries"] = [_library(item) for item in recorded.get("libraries") or []]
         result["package_dir"] = _plain(recorded.get("package_dir") or {})
         result["custom_build_ext"] = _custom_build_ext(recorded.get("cmdclass"))

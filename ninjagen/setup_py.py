@@ -40,9 +40,14 @@ def _run(setup_py: str, python: str) -> dict[str, Any]:
             return json.load(f)
 
 
+def _macro(macro: list) -> tuple:
+    """A define as distutils spells it ("-D%s=%s"): psutil's ("PSUTIL_VERSION", 610) means "610"."""
+    return tuple(v if i == 0 or v is None or isinstance(v, str) else str(v) for i, v in enumerate(macro))
+
+
 def _extension(setup_py: str, fields: dict[str, Any]) -> Extension:
     cython = fields.pop("cython", {})
-    fields["define_macros"] = [tuple(m) for m in fields.get("define_macros") or []]
+    fields["define_macros"] = [_macro(m) for m in fields.get("define_macros") or []]
     if fields.get("py_limited_api") is None:
         fields.pop("py_limited_api", None)
     for key in ("optional",):
@@ -66,7 +71,7 @@ def _library(setup_py: str, item: dict[str, Any]) -> StaticLibrary:
         if len(macro) == 1:
             undef.append(macro[0])
         else:
-            define.append(tuple(macro))
+            define.append(_macro(macro))
     unknown = set(info) - {"sources", "macros", "include_dirs", "cflags", "obj_deps"}
     if unknown:
         raise ConfigError(f"{setup_py}: library {item['name']!r}: unknown build_info keys {sorted(unknown)}")
@@ -98,6 +103,8 @@ def capture_setup_py(setup_py: str, python: Optional[str] = None) -> ProjectConf
     config = ProjectConfig(source=setup_py)
     config.extensions = [_extension(setup_py, dict(fields)) for fields in data["ext_modules"]]
     config.libraries = [_library(setup_py, item) for item in data["libraries"]]
+    for ext in config.extensions:  # as setuptools' build_ext: every build_clib library, after the extension's own
+        ext.libraries += [lib.name for lib in config.libraries if lib.name not in ext.libraries]
     config.package_dir = dict(data.get("package_dir") or {})
     config.inputs = [setup_py]
     return config

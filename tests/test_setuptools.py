@@ -200,3 +200,53 @@ def test_pip_install_editable_through_the_plugin_rebuilds_only_what_changed(tmp_
         f.write("/* an edit */\n")
     third = install()
     assert third.count("] CC ") == 1 and third.count("] LINK ") == 1
+
+
+def test_build_clib_libraries_link_into_every_extension(tmp_path):
+    """As setuptools' build_ext: a build_clib library is linked even where no Extension lists it (marisa-trie)."""
+    write(tmp_path / "lib" / "base.c", "int base_value(void) { return 41; }\n")
+    write(tmp_path / "m.c", "#include <Python.h>\nint base_value(void);\n"
+                            "static PyObject *v(PyObject *s, PyObject *a) { return PyLong_FromLong(base_value() + 1); }\n"
+                            "static PyMethodDef ms[] = {{\"v\", v, METH_NOARGS, 0}, {0}};\n"
+                            "static struct PyModuleDef d = {PyModuleDef_HEAD_INIT, \"m\", 0, -1, ms};\n"
+                            "PyMODINIT_FUNC PyInit_m(void) { return PyModule_Create(&d); }\n")
+    write(tmp_path / "setup.py", textwrap.dedent("""\
+        from setuptools import setup, Extension
+        setup(name="x", libraries=[("lib-base", {"sources": ["lib/base.c"]})],
+              ext_modules=[Extension("m", ["m.c"], libraries=["m"])])
+        """))
+    assert main(["configure", "-C", str(tmp_path), "--setup-py"]) == 0
+    ninja(tmp_path)
+    assert run_python(tmp_path, "import m; print(m.v())").strip() == "42"
+    link = next(ln for ln in (tmp_path / "build.ninja").read_text().splitlines() if ln.startswith("build m."))
+    assert "build/lib/liblib-base.a" in link  # relinks when the library changes
+
+
+def test_cython_directive_defaults_changed_by_setup_py_reach_cython(tmp_path):
+    """cytoolz's setup.py sets Options.get_directive_defaults()['embedsignature'] before cythonize()."""
+    write(tmp_path / "sig.pyx", 'def add(a, b=2):\n    "Adds."\n    return a + b\n')
+    write(tmp_path / "setup.py", textwrap.dedent("""\
+        from setuptools import setup, Extension
+        from Cython.Build import cythonize
+        from Cython.Compiler.Options import get_directive_defaults
+        get_directive_defaults()["embedsignature"] = True
+        setup(name="x", ext_modules=cythonize([Extension("sig", ["sig.pyx"])]))
+        """))
+    assert main(["configure", "-C", str(tmp_path), "--setup-py"]) == 0
+    ninja(tmp_path)
+    assert run_python(tmp_path, "import sig; print(sig.add(1), sig.add.__doc__.splitlines()[0])").strip() == \
+        "3 add(a, b=2)"
+
+
+def test_setup_py_macro_values_that_are_not_strings(tmp_path):
+    """psutil passes ("PSUTIL_VERSION", 610): distutils formats it as -DPSUTIL_VERSION=610."""
+    write(tmp_path / "m.c", "#include <Python.h>\n"
+                            "static PyObject *v(PyObject *s, PyObject *a) { return PyLong_FromLong(VAL + 1); }\n"
+                            "static PyMethodDef ms[] = {{\"v\", v, METH_NOARGS, 0}, {0}};\n"
+                            "static struct PyModuleDef d = {PyModuleDef_HEAD_INIT, \"m\", 0, -1, ms};\n"
+                            "PyMODINIT_FUNC PyInit_m(void) { return PyModule_Create(&d); }\n")
+    write(tmp_path / "setup.py", 'from setuptools import setup, Extension\n'
+                                 'setup(name="x", ext_modules=[Extension("m", ["m.c"], define_macros=[("VAL", 41)])])\n')
+    assert main(["configure", "-C", str(tmp_path), "--setup-py"]) == 0
+    ninja(tmp_path)
+    assert run_python(tmp_path, "import m; print(m.v())").strip() == "42"

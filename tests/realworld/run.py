@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""Build real PyPI projects with setuptools and with ninjagen, and run each project's own tests.
+
+    python tests/realworld/run.py [--work /tmp/realworld] [--only markupsafe,lz4] [--python python3.11]
+
+For every project below: download its sdist at the pinned version (``pip
+download --no-deps --no-binary NAME``), unpack two fresh copies, build one with
+``python setup.py build_ext --inplace`` and the other with ``ninjagen configure
+--setup-py && ninja`` (both timed, wall clock), check that the extension modules
+import from that copy, and run the project's tests against it.  The results go to
+``WORK/results.json`` and are printed as the Markdown table of README.md.
+
+Not part of the default test run (it downloads): no file or function here is
+named test_*.  Everything lives in the work folder, outside the repository: one
+shared venv (the test dependencies below, plus ninjagen installed editable from
+this checkout), the sdists, the build copies and a log per step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+from dataclasses import dataclass, field
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TEST_DEPS = ["pytest", "hypothesis", "Cython", "setuptools", "wheel", "setuptools_scm", "toolz", "psutil",
+             "readme_renderer", "pytest-timeout"]
+APT = ["libyaml-dev"]  # pyyaml links the system libyaml (libraries=["yaml"])
+
+
+@dataclass
+class Project:
+    name: str
+    version: str
+    shape: str
+    tests: list[str]
+    """Arguments to ``python -m pytest`` (run in the project folder)."""
+    modules: list[str]
+    """Extension modules that must import from the built copy."""
+    pythonpath: str = "."
+    """Where the packages live, relative to the project folder (``src``, ``lib``)."""
+    env: dict[str, str] = field(default_factory=dict)
+    setuptools_commands: list[str] = field(default_factory=lambda: ["build_ext", "--inplace"])
+    """What ``python setup.py`` runs: build_ext alone does not run build_clib."""
+
+
+# lz4's five heavily parametrized files hold 27,000 of its 28,000 tests (an hour on 2 loaded cores)
+LZ4_HUGE = ["block/test_block_0", "frame/test_frame_1", "frame/test_frame_2", "frame/test_frame_4", "stream/test_stream_0"]
+
+PROJECTS = [
+    Project("markupsafe", "2.1.5", "single-file C", ["tests"], ["markupsafe._speedups"], pythonpath="src"),
+    Project("simplejson", "3.19.3", "single-file C, tests inside the package", ["simplejson/tests"],
+            ["simplejson._speedups"]),
+    Project("multidict", "6.1.0", "single-file C with strict flags (-std=c99 -pedantic -Wconversion)",
+            ["tests", "-o", "addopts=", "--ignore=tests/test_mypy.py", "--ignore=tests/test_circular_imports.py"], ["multidict._multidict"]),
+    Project("bitarray", "3.0.0", "two C extension modules in one package", ["bitarray"],
+            ["bitarray._bitarray", "bitarray._util"]),
+    Project("lz4", "4.3.3", "bundled C library (lz4libs/*.c) compiled into 4 modules",
+            ["tests", "-o", "addopts="] + [f"--ignore=tests/{f}.py" for f in LZ4_HUGE],
+            ["lz4._version", "lz4.block._block", "lz4.frame._frame", "lz4.stream._stream"],
+            env={"PYLZ4_EXPERIMENTAL": "1"}),  # lz4.stream, which tests/stream needs
+    Project("psutil", "6.1.0", "many C files (psutil/arch/linux/*.c), 2 modules, macros",
+            ["psutil/tests", "--ignore=psutil/tests/test_memleaks.py", "--timeout=120"],
+            ["psutil._psutil_linux", "psutil._psutil_posix"], env={"PSUTIL_TESTING": "1"}),
+    Project("ujson", "5.10.0", "C + bundled C++ (double-conversion), extra_link_args -lstdc++",
+            ["tests"], ["ujson"]),
+    Project("pyyaml", "6.0.2", "Cython .pyx + system library (libraries=['yaml']), package_dir lib/, "
+            "custom Extension and build_ext", ["tests/legacy_tests"], ["yaml._yaml"], pythonpath="lib"),
+    Project("cytoolz", "1.0.1", "5 Cython modules via cythonize(), global directive defaults",
+            ["cytoolz/tests"], ["cytoolz.dicttoolz", "cytoolz.functoolz", "cytoolz.itertoolz",
+                                "cytoolz.recipes", "cytoolz.utils"]),
+    Project("msgpack", "1.1.0", "Cython-generated C shipped in the sdist", ["test"], ["msgpack._cmsgpack"]),
+    Project("marisa-trie", "1.2.1", "C++: build_clib library (libraries=[('libmarisa-trie', {...})]) + "
+            "Cython-generated C++ sources", ["tests", "--ignore=tests/test_packaging.py"], ["marisa_trie"],
+            setuptools_commands=["build_clib", "build_ext", "--inplace"]),
+]
+
+MODES = ("setuptools", "ninjagen")
+
+
+def log_run(cmd: list[str], cwd: str, log: str, env: dict[str, str], timeout: int) -> tuple[int, float, str]:
+    """Run *cmd*, output to *log*; return (exit status, wall seconds, output)."""
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, errors="replace", timeout=timeout)
+        status, output = proc.returncode, proc.stdout
+    except subprocess.TimeoutExpired as exc:
+        status, output = -1, (exc.stdout or b"").decode(errors="replace") + f"\n*** timeout after {timeout}s\n"
+    elapsed = time.perf_counter() - start
+    with open(log, "a", encoding="utf-8") as f:
+        f.write(f"$ {' '.join(cmd)}   (in {cwd}; exit {status}; {elapsed:.1f}s)\n{output}\n")
+    return status, elapsed, output
+
+
+def venv_ready(work: str, python: str) -> str:
+    venv = os.path.join(work, "venv")
+    bin_dir = os.path.join(venv, "bin")
+    if not os.path.exists(os.path.join(bin_dir, "ninjagen")):
+        subprocess.run([python, "-m", "venv", venv], check=True)
+        pip = [os.path.join(bin_dir, "python"), "-m", "pip", "install", "-q"]
+        subprocess.run(pip + ["-U", "pip"], check=True)
+        subprocess.run(pip + TEST_DEPS, check=True)
+        subprocess.run(pip + ["-e", REPO], check=True)
+    return bin_dir
+
+
+def sdist(work: str, bin_dir: str, p: Project) -> str:
+    folder = os.path.join(work, "sdists")
+    os.makedirs(folder, exist_ok=True)
+
+    def found() -> list[str]:
+        stem = re.sub(r"[-_.]+", "[-_.]", p.name)
+        return [f for f in glob.glob(os.path.join(folder, "*.tar.gz"))
+                if re.fullmatch(rf"(?i){stem}-{re.escape(p.version)}\.tar\.gz", os.path.basename(f))]
+
+    if not found():
+        subprocess.run([os.path.join(bin_dir, "python"), "-m", "pip", "download", "-q", "--no-deps",
+                        "--no-binary", p.name, f"{p.name}=={p.version}", "-d", folder], check=True)
+    return found()[0]
+
+
+def fresh_copy(tarball: str, dest: str) -> str:
+    shutil.rmtree(dest, ignore_errors=True)
+    os.makedirs(dest)
+    with tarfile.open(tarball) as tar:
+        tar.extractall(dest, filter="data") if hasattr(tarfile, "data_filter") else tar.extractall(dest)
+    (top,) = os.listdir(dest)
+    return os.path.join(dest, top)
+
+
+def pytest_counts(output: str) -> dict[str, int]:
+    """The counts of pytest's final summary line ('3 failed, 120 passed, 2 skipped in 1.2s')."""
+    lines = [ln for ln in output.splitlines() if re.search(r"\d+ (passed|failed|errors?)\b.* in [\d.]+s", ln)]
+    counts: dict[str, int] = {}
+    for number, word in re.findall(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)", lines[-1] if lines else ""):
+        counts["error" if word.startswith("error") else word] = int(number)
+    return counts
+
+
+def build_and_test(p: Project, mode: str, tarball: str, work: str, bin_dir: str) -> dict:
+    project = fresh_copy(tarball, os.path.join(work, "builds", mode, p.name))
+    log = os.path.join(work, "logs", f"{p.name}-{mode}.log")
+    os.makedirs(os.path.dirname(log), exist_ok=True)
+    open(log, "w").close()
+    env = {**os.environ, **p.env, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    env.pop("PYTHONPATH", None)
+    python = os.path.join(bin_dir, "python")
+    result: dict = {"project": p.name, "version": p.version, "mode": mode, "log": log}
+    if mode == "setuptools":
+        status, seconds, _ = log_run([python, "setup.py", *p.setuptools_commands], project, log, env, 1800)
+    else:
+        status, seconds, _ = log_run([os.path.join(bin_dir, "ninjagen"), "configure", "--setup-py"],
+                                     project, log, env, 600)
+        result["configure_seconds"] = round(seconds, 2)
+        if status == 0:
+            status, build, _ = log_run([os.path.join(bin_dir, "ninja")], project, log, env, 1800)
+            seconds += build
+    result.update(build_ok=status == 0, build_seconds=round(seconds, 2))
+    if status != 0:
+        return result
+    env["PYTHONPATH"] = os.path.join(project, p.pythonpath)
+    check = ("import importlib, os, sys\nfor m in sys.argv[1:]:\n    f = importlib.import_module(m).__file__\n"
+             f"    assert os.path.realpath(f).startswith({os.path.realpath(project)!r}), (m, f)\n    print(m, f)\n")
+    status, _, output = log_run([python, "-c", check, *p.modules], project, log, env, 120)
+    result["imports_ok"] = status == 0
+    if status != 0:
+        result["import_error"] = (output.strip().splitlines() or ["?"])[-1]
+        return result
+    status, seconds, output = log_run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *p.tests],
+                                      project, log, env, 1800)
+    result.update(tests=pytest_counts(output), test_seconds=round(seconds, 1), pytest_status=status)
+    return result
+
+
+def counts_text(r: dict) -> str:
+    if not r.get("build_ok"):
+        return "build failed"
+    if not r.get("imports_ok"):
+        return "import failed"
+    t = r.get("tests", {})
+    text = f"{t.get('passed', 0)} passed"
+    for key in ("failed", "error", "skipped", "xfailed"):
+        if t.get(key):
+            text += f", {t[key]} {key}"
+    return text
+
+
+def table(results: list[dict]) -> str:
+    by = {(r["project"], r["mode"]): r for r in results}
+    rows = ["| project | tests under setuptools | tests under ninjagen | setuptools build (s) | ninjagen build (s) | ratio |",
+            "| --- | --- | --- | ---: | ---: | ---: |"]
+    for p in PROJECTS:
+        s, n = by.get((p.name, "setuptools")), by.get((p.name, "ninjagen"))
+        if not s or not n:
+            continue
+        ratio = f"{s['build_seconds'] / n['build_seconds']:.1f}x" if s.get("build_ok") and n.get("build_ok") else "-"
+        rows.append(f"| {p.name}=={p.version} | {counts_text(s)} | {counts_text(n)} | {s['build_seconds']:.1f} | "
+                    f"{n['build_seconds']:.1f} | {ratio} |")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", default="/tmp/realworld", help="work folder, outside the repository")
+    parser.add_argument("--python", default=sys.executable, help="the Python to create the venv with")
+    parser.add_argument("--only", default="", help="comma-separated project names")
+    parser.add_argument("--modes", default=",".join(MODES), help="setuptools,ninjagen (default both)")
+    args = parser.parse_args(argv)
+    work = os.path.abspath(args.work)
+    if os.path.commonpath([work, REPO]) == REPO:
+        parser.error("the work folder must be outside the repository")
+    os.makedirs(work, exist_ok=True)
+    bin_dir = venv_ready(work, args.python)
+    only = {n.strip() for n in args.only.split(",") if n.strip()}
+    results_path = os.path.join(work, "results.json")
+    try:
+        with open(results_path, encoding="utf-8") as f:
+            results = json.load(f)
+    except (OSError, ValueError):
+        results = []
+    for p in PROJECTS:
+        if only and p.name not in only:
+            continue
+        tarball = sdist(work, bin_dir, p)
+        for mode in args.modes.split(","):
+            r = build_and_test(p, mode, tarball, work, bin_dir)
+            print(f"{p.name}=={p.version} [{mode}]: build {r['build_seconds']:.1f}s, {counts_text(r)}", flush=True)
+            results = [x for x in results if (x["project"], x["mode"]) != (p.name, mode)] + [r]
+            with open(results_path, "w", encoding="utf-8") as f:
+                json.dump(results, f, indent=1)
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
