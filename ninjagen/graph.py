@@ -50,11 +50,9 @@ class Edge:
              implicit: Sequence[str] = (), order_only: Sequence[str] = (),
              implicit_outputs: Sequence[str] = (), variables: Optional[Mapping[str, str]] = None,
              pool: Optional[str] = None) -> "Edge":
-        if isinstance(outputs, str):
-            outputs = [outputs]
         norm = os.path.normpath  # map() over it: ten thousand sources make this a hot spot
         return cls(
-            outputs=tuple(map(norm, outputs)),
+            outputs=(norm(outputs),) if isinstance(outputs, str) else tuple(map(norm, outputs)),
             rule=rule,
             inputs=tuple(map(norm, inputs)) if inputs else (),
             implicit=tuple(dict.fromkeys(map(norm, implicit))) if implicit else (),
@@ -177,15 +175,16 @@ class BuildGraph:
         for r in self.extra_rules:
             w.rule(**r)
             w.newline()
+        texts: dict[str, str] = {}  # variable values repeat for every source of an extension: escape once
         for edge in self.edges.values():
-            self._write_edge(w, edge)
+            self._write_edge(w, edge, texts)
         if self.defaults:
             w.newline()
             w.default([ninja_path(p) for p in self.defaults])
         return out.getvalue()
 
     @staticmethod
-    def _write_edge(w: ninja_syntax.Writer, edge: Edge) -> None:
+    def _write_edge(w: ninja_syntax.Writer, edge: Edge, texts: Optional[dict[str, str]] = None) -> None:
         # Built by hand: Writer.build() applies its own path escaping, which
         # mangles '$' (see DESIGN.md); ours in quoting.py is the only one.
         outs = [*map(ninja_path, edge.outputs)]
@@ -199,10 +198,14 @@ class BuildGraph:
         w.output.write(f"build {' '.join(outs)}: {' '.join(ins)}\n")
         if edge.pool is not None:
             w.variable("pool", edge.pool, indent=1)
+        texts = {} if texts is None else texts
         for name, value in edge.variables:
             if value:  # an unset variable expands to nothing, as an empty one does
+                text = texts.get(value)
+                if text is None:
+                    text = texts[value] = ninja_text(value, f"{name} of {edge.outputs[0]}")
                 # what w.variable(..., indent=1) writes, without its line-wrapping machinery
-                w.output.write(f"  {name} = {ninja_text(value, f'{name} of {edge.outputs[0]}')}\n")
+                w.output.write(f"  {name} = {text}\n")
 
     # -------------------------------------------------- compile_commands.json
     def compile_commands(self, *, rule_names: Sequence[str], directory: str, rules: str = "",
@@ -237,43 +240,11 @@ class BuildGraph:
         selected = [(edge, wanted[edge.rule]) for edge in self.edges.values()
                     if edge.rule in wanted and "command" in wanted[edge.rule]
                     and (edge.inputs or edge.implicit or edge.order_only)]  # ninja skips one without inputs
-        prefix = directory if directory.endswith("/") else directory + "/"
-        encode = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) uses
-        bound: dict[tuple, Optional[str]] = {}  # statements of one extension share their flags
-        lines = []
-        if _plain_paths([p for edge, _ in selected for p in edge.inputs[:1] or edge.implicit[:1] or edge.order_only[:1]]
-                        + [p for edge, _ in selected for p in edge.inputs + edge.outputs]):
-            # The usual case, one str.format a statement: no path needs quoting for the
-            # shell or for JSON, or canonicalizing, and every one is relative.
-            head = "{{" + ('"directory": ' + encode(directory) + ', "command": ').replace("{", "{{").replace("}", "}}")
-            where = encode(prefix)[1:-1].replace("{", "{{").replace("}", "}}")
-            for edge, rule in selected:
-                key = (edge.rule, edge.variables, edge.pool)
-                line = bound[key] if key in bound else bound.setdefault(key, _line_format(
-                    _bind(rule["command"], scope, edge, rule), head, where, encode))
-                if line is None:
-                    return None
-                ins = edge.inputs
-                file = ins[0] if ins else (edge.implicit + edge.order_only)[0]
-                lines.append(line.format(" ".join(ins), " ".join(edge.outputs), "\\n".join(ins), file, edge.outputs[0]))
-            return "[\n" + ",\n".join(lines) + "\n]\n"
-        head = '{"directory": ' + encode(directory) + ', "command": '
-        for edge, rule in selected:
-            inputs = edge.inputs + edge.implicit + edge.order_only
-            key = (edge.rule, edge.variables, edge.pool)
-            pattern = bound[key] if key in bound else bound.setdefault(key, _path_format(
-                _bind(rule["command"], scope, edge, rule)))
-            if pattern is None:
-                return None
-            ins, outs = edge.inputs, edge.outputs
-            if not all(map(_canonical, ins)) or not all(map(_canonical, outs)) or not _canonical(inputs[0]):
-                return None
-            in_text = " ".join(map(_ninja_shell_escape, ins))
-            in_lines = "\n".join(map(_ninja_shell_escape, ins)) if "{2}" in pattern else ""
-            command = pattern.format(in_text, " ".join(map(_ninja_shell_escape, outs)), in_lines)
-            file, output = _absolute(prefix, inputs[0]), _absolute(prefix, outs[0])
-            lines.append(f'{head}{encode(command)}, "file": {encode(file)}, "output": {encode(output)}}}')
-        return "[\n" + ",\n".join(lines) + "\n]\n"
+        paths = [p for edge, _ in selected for p in edge.inputs[:1] or edge.implicit[:1] or edge.order_only[:1]]
+        paths += [p for edge, _ in selected for p in edge.inputs + edge.outputs]
+        compdb = _compdb_plain if _plain_paths(paths) else _compdb_general
+        lines = compdb(selected, scope, directory)
+        return None if lines is None else "[\n" + ",\n".join(lines) + "\n]\n"
 
     def write(self, path: Union[str, os.PathLike[str]], **render_args: object) -> None:
         self.write_files()
@@ -403,6 +374,50 @@ def _line_format(tokens: Optional[_Tokens], head: str, where: str, encode: Calla
 
 
 _PLAIN_PATH_CHARS = re.compile(r"[-A-Za-z0-9_+./\x00]*")
+
+
+def _compdb_plain(selected: list, scope: Mapping[str, str], directory: str) -> Optional[list[str]]:
+    """compile_commands.json lines when no path needs quoting for the shell or for JSON,
+    or canonicalizing, and all are relative (the usual case): one str.format a statement."""
+    encode = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) uses
+    prefix = directory if directory.endswith("/") else directory + "/"
+    head = "{{" + ('"directory": ' + encode(directory) + ', "command": ').replace("{", "{{").replace("}", "}}")
+    where = encode(prefix)[1:-1].replace("{", "{{").replace("}", "}}")
+    formats: dict[tuple, Optional[str]] = {}  # statements of one extension share their flags
+    lines = []
+    for edge, rule in selected:
+        key = (edge.rule, edge.variables, edge.pool)
+        line = formats[key] if key in formats else formats.setdefault(key, _line_format(
+            _bind(rule["command"], scope, edge, rule), head, where, encode))
+        if line is None:
+            return None
+        ins = edge.inputs
+        file = ins[0] if ins else (edge.implicit + edge.order_only)[0]
+        lines.append(line.format(" ".join(ins), " ".join(edge.outputs), "\\n".join(ins), file, edge.outputs[0]))
+    return lines
+
+
+def _compdb_general(selected: list, scope: Mapping[str, str], directory: str) -> Optional[list[str]]:
+    """compile_commands.json lines for any paths: quoted, JSON-escaped and made absolute one by one."""
+    encode = json.encoder.encode_basestring
+    prefix = directory if directory.endswith("/") else directory + "/"
+    head = '{"directory": ' + encode(directory) + ', "command": '
+    patterns: dict[tuple, Optional[str]] = {}
+    lines = []
+    for edge, rule in selected:
+        inputs = edge.inputs + edge.implicit + edge.order_only
+        key = (edge.rule, edge.variables, edge.pool)
+        pattern = patterns[key] if key in patterns else patterns.setdefault(key, _path_format(
+            _bind(rule["command"], scope, edge, rule)))
+        ins, outs = edge.inputs, edge.outputs
+        if pattern is None or not all(map(_canonical, ins + outs)) or not _canonical(inputs[0]):
+            return None  # a cycle ninja reports, or a path it would canonicalize ('//x')
+        in_text = " ".join(map(_ninja_shell_escape, ins))
+        in_lines = "\n".join(map(_ninja_shell_escape, ins)) if "{2}" in pattern else ""
+        command = pattern.format(in_text, " ".join(map(_ninja_shell_escape, outs)), in_lines)
+        file, output = _absolute(prefix, inputs[0]), _absolute(prefix, outs[0])
+        lines.append(f'{head}{encode(command)}, "file": {encode(file)}, "output": {encode(output)}}}')
+    return lines
 
 
 def _plain_paths(paths: list[str]) -> bool:
