@@ -69,10 +69,16 @@ def _configure(project: Path, tools: dict[str, str], compiler: str) -> None:
 
 
 def _wine_python(project: Path, tools: dict[str, str], script: str) -> str:
+    """The Windows CPython's output for *script*; a crash of wine itself (seen rarely: a page
+    fault inside wine, not in the module) is retried once, a failure of the script is not."""
     env = {**os.environ, **{k: tools[k] for k in ("WINEDEBUG", "WINEPREFIX", "WINEDLLOVERRIDES")}}
-    proc = subprocess.run(["wine", os.path.join(tools["NINJAGEN_WINPY"], "python.exe"), script], cwd=project,
-                          env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
-    return (proc.stdout + proc.stderr).replace("\r", "")
+    for attempt in range(2):
+        proc = subprocess.run(["wine", os.path.join(tools["NINJAGEN_WINPY"], "python.exe"), script], cwd=project,
+                              env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
+        output = (proc.stdout + proc.stderr).replace("\r", "")
+        if proc.returncode == 0 or "Unhandled page fault" not in output:
+            return output
+    return output
 
 
 def _pe_info(path: Path) -> str:
