@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SAMPLES
-from ninjagen import Target, customize_compiler, new_compiler
+from test_golden import CYGWIN, WINDOWS  # the fixed target descriptions the golden files use
+from ninjagen import customize_compiler, new_compiler
 from ninjagen.configure import configure as configure_api
 from ninjagen.errors import CompileError, ConfigError
 from ninjagen.graph import BuildGraph, Edge
@@ -75,18 +76,6 @@ def test_configure_writes_what_ninja_says_for_every_sample(sample, name, monkeyp
     written = (project / "compile_commands.json").read_text(encoding="utf-8")
     assert written == configure_module._compile_commands_by_ninja(result.compiler, result.text, result.build_dir)
     assert json.loads(written)
-
-
-WINDOWS = Target(
-    python="C:\\Python312\\python.exe", version=(3, 12), platform="win-amd64", sys_platform="win32", os_name="nt",
-    include_dirs=("C:\\Python312\\include",), library_dirs=("C:\\Python312\\libs",),
-    config={"EXT_SUFFIX": ".cp312-win_amd64.pyd", "SHLIB_SUFFIX": ".pyd"},
-)
-CYGWIN = Target(
-    python="/usr/bin/python3.12", version=(3, 12), platform="cygwin-3.5.4-x86_64", sys_platform="cygwin",
-    os_name="posix", include_dirs=("/usr/include/python3.12",), library_dirs=("/usr/lib/python3.12/config",),
-    config={"EXT_SUFFIX": ".cpython-312-x86_64-cygwin.dll", "SHLIB_SUFFIX": ".dll"},
-)
 
 
 @pytest.mark.parametrize("toolchain,target", [("msvc", WINDOWS), ("mingw32", WINDOWS), ("bcpp", WINDOWS),
