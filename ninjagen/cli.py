@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from typing import NoReturn, Optional, Sequence
 
@@ -114,69 +113,18 @@ def _shown(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def _build_dir_of(build_ninja: str) -> str:
-    with open(build_ninja, encoding="utf-8") as f:
-        for line in f:
-            m = re.match(r"builddir = (.*)$", line.rstrip("\n"))
-            if m:
-                return m.group(1).replace("$ ", " ").replace("$:", ":").replace("$$", "$")
-    return "build"
-
-
-def _environment_changed(state: dict) -> bool:
-    captured = state.get("environment") or {}
-    return any(os.environ.get(k) != v for k, v in captured.items())
-
-
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .configure import BUILD_NINJA, configure, forget_build_log, read_state
-    from .runner import run_ninja
+    from .build import build
 
-    root = os.path.abspath(args.project_dir)
-    build_ninja = os.path.join(root, BUILD_NINJA)
-    if not os.path.isfile(build_ninja):
-        configure(root)
-    build_dir = _build_dir_of(build_ninja)
-    state = read_state(root, build_dir) or {}
-    if state.get("configure_args") is not None and _environment_changed(state):
-        print("ninjagen: the compiler environment changed; reconfiguring", file=sys.stderr)
-        rc = main(["configure", "-C", root, *state["configure_args"]])
-        if rc:
-            return rc
-    if args.force:
-        forget_build_log(os.path.join(root, build_dir))
-    extensions = state.get("extensions", [])
-    ninja_args = []
-    if args.jobs:
-        ninja_args += ["-j", str(args.jobs)]
-    if any(e.get("optional") for e in extensions):
-        ninja_args += ["-k", "0"]  # an optional module's failure must not stop the others
-    if run_ninja([*ninja_args, *args.targets], cwd=root).returncode == 0:
-        return 0
-    return _report_failure(root, extensions, args.targets)
-
-
-def _report_failure(root: str, extensions: list, targets: Sequence[str]) -> int:
-    """After a failed build: skipped optional modules are fine, anything else is an error."""
-    from .runner import run_ninja
-
-    wanted = [e for e in extensions if not targets or e["name"] in targets or e["output"] in targets]
-    unbuilt = [e for e in wanted
-               if "no work to do" not in run_ninja(["-n", e["name"]], cwd=root, capture=True).stdout]
-    required = [e["name"] for e in unbuilt if not e.get("optional")]
-    for e in unbuilt:
-        if e.get("optional"):
-            print(f"ninjagen: skipped optional extension {e['name']}: it failed to build", file=sys.stderr)
-    if required or not unbuilt:
-        what = f" (extensions not built: {', '.join(required)})" if required else ""
-        print(f"ninjagen: error: build failed{what}", file=sys.stderr)
-        return 1
+    result = build(args.project_dir, args.targets, jobs=args.jobs, force=args.force)
+    for name in result.skipped:
+        print(f"ninjagen: skipped optional extension {name}: it failed to build", file=sys.stderr)
     return 0
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:
-    from .configure import BUILD_NINJA
     from .runner import run_ninja
+    from .state import BUILD_NINJA
 
     root = os.path.abspath(args.project_dir)
     if not os.path.isfile(os.path.join(root, BUILD_NINJA)):

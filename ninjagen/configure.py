@@ -3,8 +3,8 @@
 ``configure()`` is what ``ninjagen configure`` runs and what scripts call.  It
 writes three files, each atomically: ``build.ninja`` and
 ``compile_commands.json`` in the project folder, and ``ninjagen-state.json``
-in the build folder (what ``ninjagen build`` needs to know: the extensions,
-which are optional, and the environment that was captured).
+in the build folder (see :mod:`ninjagen.state`: how it was configured, the
+extensions, which are optional, and the environment that was captured).
 """
 
 from __future__ import annotations
@@ -25,21 +25,18 @@ from .compilers.base import CCompiler
 from .config import PYPROJECT, ProjectConfig, SharedLibrary, StaticLibrary, load_project
 from .errors import ConfigError, NinjagenError
 from .extension import Extension
-from .graph import Edge, forget_build_log
+from .graph import forget_build_log
 from .launchers import LAUNCHER_ENV, resolve_launcher
 from .pools import apply_heavy_pool
+from .regenerate import add_regeneration, regeneration_inputs
 from .rules import template_path
 from .runner import run_ninja
+from .state import (BUILD_NINJA, COMPILE_COMMANDS, DEFAULT_BUILD_DIR, STATE_FORMAT, STATE_MARKER, STATE_NAME,
+                    BuildState, ConfigureOptions)
 from .target import Target
 from .translators import translate_sources
 
-__all__ = ["configure", "ConfigureResult", "BuiltExtension", "BUILD_NINJA", "COMPILE_COMMANDS", "STATE_NAME",
-           "read_state", "forget_build_log"]
-
-BUILD_NINJA = "build.ninja"
-COMPILE_COMMANDS = "compile_commands.json"
-STATE_NAME = "ninjagen-state.json"
-DEFAULT_BUILD_DIR = "build"
+__all__ = ["configure", "ConfigureResult", "BuiltExtension", "forget_build_log"]
 
 
 @dataclass(frozen=True)
@@ -236,28 +233,6 @@ def _compile_commands_by_ninja(cc: CCompiler, text: str, build_dir: str) -> str:
     return "[\n" + ",\n".join(json.dumps(e, ensure_ascii=False) for e in entries) + "\n]\n"
 
 
-def _regeneration(cc: CCompiler, args: Sequence[str], target: Target, build_ninja: str,
-                  config_inputs: Sequence[str]) -> None:
-    """build.ninja rebuilds itself when what it was generated from changes."""
-    graph = cc.graph
-    inputs = [PYPROJECT, *config_inputs, template_path(cc.template)]
-    if target.sysconfig_file:
-        inputs.append(target.sysconfig_file)
-    graph.rule("regenerate", [sys.executable, "-m", "ninjagen", "configure", *args],
-               description="Regenerating build.ninja", generator=True, pool="console")
-    compdb = os.path.join(os.path.dirname(build_ninja), COMPILE_COMMANDS)
-    graph.add(Edge.make(build_ninja, "regenerate", implicit=list(dict.fromkeys(p for p in inputs if os.path.exists(p))),
-                        implicit_outputs=[compdb]))
-
-
-def read_state(project_dir: str, build_dir: str = DEFAULT_BUILD_DIR) -> Optional[dict]:
-    try:
-        with open(os.path.join(project_dir, build_dir, STATE_NAME), encoding="utf-8") as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
-
-
 def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension]] = None,
               libraries: Sequence[StaticLibrary] = (), shared_libraries: Sequence[SharedLibrary] = (),
               package_dir: Optional[Mapping[str, str]] = None, outputs: Optional[Mapping[str, str]] = None,
@@ -292,6 +267,9 @@ def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension
         else:
             config = ProjectConfig(list(extensions or []), list(libraries), list(shared_libraries),
                                    dict(package_dir or {}), outputs=dict(outputs or {}))
+        options = ConfigureOptions(build_dir=build_dir, python=python and os.path.abspath(python), compiler=compiler,
+                                   cross_prefix=cross_prefix, link_jobs=link_jobs, setup_py=setup_py,
+                                   launcher=launcher) if from_files else None
         build_dir = _prepare_build_dir(build_dir or config.build_dir or DEFAULT_BUILD_DIR, dry_run)
         cc = new_compiler(compiler=compiler or config.compiler, dry_run=dry_run, force=force, target=target)
         cross_prefix = cross_prefix if cross_prefix is not None else config.cross_prefix
@@ -304,26 +282,30 @@ def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension
         built = _add_everything(cc, config, build_dir)
         apply_heavy_pool(cc, config.extensions, built, config.heavy_jobs or 1)
 
-        if from_files:
-            regen_args = ["-B", build_dir]
-            for option, value in (("--python", python and os.path.abspath(python)), ("--compiler", compiler),
-                                  ("--cross-prefix", cross_prefix), ("--link-jobs", link_jobs and str(link_jobs)),
-                                  ("--setup-py", setup_py), ("--launcher", launcher)):
-                if value:
-                    regen_args += [option, value]
-            _regeneration(cc, regen_args, target, build_ninja, config.inputs)
+        compdb_path = os.path.join(os.path.dirname(build_ninja), COMPILE_COMMANDS)
+        inputs: list[str] = []
+        if options is not None:
+            inputs = regeneration_inputs([PYPROJECT, *config.inputs], template_path(cc.template),
+                                         target.sysconfig_file)
+            add_regeneration(cc.graph, sys.executable, options.argv(), inputs, build_ninja, compdb_path)
+        state_file = os.path.join(build_dir, STATE_NAME)
         text = cc.graph.render(rules=cc.rules(), variables=cc.toolchain_variables(), build_dir=build_dir,
                                header=f"Generated by ninjagen {__version__} for {target.python} "
-                                      f"({target.version[0]}.{target.version[1]}); do not edit.")
-        compdb_path = os.path.join(os.path.dirname(build_ninja), COMPILE_COMMANDS)
+                                      f"({target.version[0]}.{target.version[1]}); do not edit.\n"
+                                      f"{STATE_MARKER}{state_file}")
         result = ConfigureResult(root, build_dir, os.path.join(root, build_ninja), os.path.join(root, compdb_path),
                                  built, target, cc, text)
         if dry_run:
             print(f"dry run: would write {build_ninja} ({len(cc.graph.edges)} build statements), "
-                  f"{compdb_path} and {os.path.join(build_dir, STATE_NAME)}")
+                  f"{compdb_path} and {state_file}")
             return result
+        state = BuildState(root, build_dir, version=__version__, python=target.python, configured_by=sys.executable,
+                           prefix=sys.prefix, options=options,
+                           environment={k: environ.get(k) for k in (*cc.environment_variables, LAUNCHER_ENV)},
+                           extensions=[asdict(b) for b in built], inputs=[_shown_from(root, p) for p in inputs],
+                           format=STATE_FORMAT)
         try:
-            _write_outputs(cc, result, regen_args if from_files else None, environ)
+            _write_outputs(cc, result, state)
         except OSError as exc:
             raise ConfigError(f"cannot write {exc.filename or build_dir}: {exc.strerror}") from None
         if force:
@@ -378,20 +360,18 @@ def _add_everything(cc: CCompiler, config: ProjectConfig, build_dir: str) -> lis
     return built
 
 
-def _write_outputs(cc: CCompiler, result: ConfigureResult, configure_args: Optional[list[str]],
-                   environ: Mapping[str, str]) -> None:
+def _shown_from(root: str, path: str) -> str:
+    """*path* relative to the project folder when it is inside it (the state survives a moved checkout)."""
+    full = os.path.abspath(path)
+    return os.path.relpath(full, root) if full.startswith(os.path.join(root, "")) else full
+
+
+def _write_outputs(cc: CCompiler, result: ConfigureResult, state: BuildState) -> None:
     """The state file, compile_commands.json, then build.ninja: each one atomically."""
     build_dir = result.build_dir
     os.makedirs(build_dir, exist_ok=True)
     compdb = _compile_commands(cc, result.text, build_dir)
-    state = {
-        "ninjagen": __version__,
-        "python": result.target.python,
-        "configure_args": configure_args,
-        "environment": {k: environ.get(k) for k in (*cc.environment_variables, LAUNCHER_ENV)},
-        "extensions": [asdict(b) for b in result.extensions],
-    }
-    atomic_write(os.path.join(build_dir, STATE_NAME), json.dumps(state, indent=1) + "\n")
+    atomic_write(os.path.join(build_dir, STATE_NAME), state.to_json())
     atomic_write(result.compile_commands, compdb)
     cc.graph.write_files()
     atomic_write(result.build_ninja, result.text)

@@ -56,21 +56,6 @@ def _project_name(root: str) -> str:
     return name or "project"
 
 
-def _state(root: str) -> tuple[str, dict]:
-    """The build folder and configure's state, configuring first when either is missing."""
-    from .cli import _build_dir_of
-    from .configure import BUILD_NINJA, configure, read_state
-
-    build_ninja = os.path.join(root, BUILD_NINJA)
-    state = read_state(root, _build_dir_of(build_ninja)) if os.path.isfile(build_ninja) else None
-    if state is None:
-        configure(root)
-        state = read_state(root, _build_dir_of(build_ninja))
-        if state is None:
-            raise NinjagenError(f"configure wrote no state in {root}")
-    return _build_dir_of(build_ninja), state
-
-
 def _packages(root: str, extensions: list[dict]) -> dict[str, list[str]]:
     """Top-level name -> the folders that hold it, from where each extension module lands."""
     suffixes = importlib.machinery.EXTENSION_SUFFIXES
@@ -124,14 +109,16 @@ def _remove(module_path: str) -> None:
 
 def develop(project_dir: str = ".", site_dir: Optional[str] = None) -> DevelopResult:
     """Install the rebuild-on-import loader for the project into *site_dir* (default: site_packages())."""
+    from .build import ensure_configured
     from .runner import ninja_binary
 
     root = os.path.abspath(project_dir)
     if not os.path.isdir(root):
         raise NinjagenError(f"project folder {project_dir} does not exist")
     site_dir = site_dir or site_packages()
-    build_dir, state = _state(root)
-    packages = _packages(root, state.get("extensions", []))
+    state = ensure_configured(root)
+    build_dir = state.build_dir
+    packages = _packages(root, state.extensions)
     if not packages:
         raise NinjagenError(f"{root} builds no extension modules: nothing to install")
     for path, (project, theirs) in installed(site_dir).items():

@@ -139,8 +139,11 @@ class BuildGraph:
         commands and escaped for ninja; *refs* (``$args``, ``$in``, ...) are
         ninja text appended as they are.  Defining the same rule again is a no-op.
         """
-        rule = {"name": name, "command": " ".join([ninja_text(host_join(program), f"rule {name}"), *refs]),
-                **attributes}
+        self.command_rule(name, host_join(program), *refs, **attributes)
+
+    def command_rule(self, name: str, command: str, *refs: str, **attributes: Union[str, bool]) -> None:
+        """A rule whose *command* is already host shell text: escaped here for ninja, *refs* appended as they are."""
+        rule = {"name": name, "command": " ".join([ninja_text(command, f"rule {name}"), *refs]), **attributes}
         for existing in self.extra_rules:
             if existing["name"] == name:
                 if existing != rule:

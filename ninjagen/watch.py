@@ -84,17 +84,12 @@ def _build(root: str, jobs: Optional[int]) -> bool:
 
 def watch(project_dir: str = ".", jobs: Optional[int] = None, stop_event: Any = None) -> int:
     """Build, then rebuild after every change, until Ctrl-C (or *stop_event* is set)."""
-    from .cli import _build_dir_of
-    from .configure import BUILD_NINJA, configure
+    from .build import ensure_configured
 
     watchfiles = _import_watchfiles()
-    root = os.path.abspath(project_dir)
-    if not os.path.isdir(root):
-        raise NinjagenError(f"project folder {project_dir} does not exist")
-    build_ninja = os.path.join(root, BUILD_NINJA)
-    if not os.path.isfile(build_ninja):
-        configure(root)
-    changes_filter = _Filter(root, _build_dir_of(build_ninja), watchfiles.DefaultFilter())
+    state = ensure_configured(project_dir)
+    root = state.project_dir
+    changes_filter = _Filter(root, state.build_dir, watchfiles.DefaultFilter())
     armed = False
     try:
         # yield_on_timeout: the first (empty) batch says the watcher is in place; build only then,

@@ -20,6 +20,7 @@ import pytest
 
 from ninjagen import Extension, Target, configure
 from ninjagen.quoting import msvc_join, msvc_split
+from ninjagen.regenerate import installation_record
 from ninjagen.rules import templates_dir
 
 GOLDEN = Path(__file__).with_name("golden")
@@ -46,6 +47,7 @@ CYGWIN = Target(
 )
 TARGETS = {"unix": LINUX, "msvc": WINDOWS, "mingw32": WINDOWS, "cygwin": CYGWIN, "bcpp": WINDOWS}
 ENVIRONMENT = {"NINJAGEN_MSVC_DEPS_PREFIX": "Note: including file:"}
+RECORD = installation_record()
 
 
 def generate(project: Path, toolchain: str, **kwargs) -> tuple[str, dict[str, str]]:
@@ -54,6 +56,10 @@ def generate(project: Path, toolchain: str, **kwargs) -> tuple[str, dict[str, st
                        cross_prefix="x86_64-w64-mingw32-" if toolchain == "mingw32" else None,
                        environ=ENVIRONMENT, dry_run=True, **kwargs)
     text = result.text.replace(sys.executable, "PYTHON").replace(templates_dir(), "TEMPLATES")
+    if RECORD is None:
+        pytest.skip("ninjagen runs uninstalled: its installation record, a regeneration input, is missing "
+                    "(pip install -e .)")
+    text = text.replace(RECORD, "NINJAGEN_RECORD")
     return text, dict(result.compiler.graph.files)
 
 
