@@ -7,9 +7,11 @@ standalone and small: standard library only, and nothing but ``os`` and
 ``sys`` (already loaded) at start-up; the rest is imported when a rebuild runs.
 
 On the first import of one of the project's top-level names in a process,
-the finder runs the recorded ``ninja`` on the project's build.ninja (once per
-process), under a file lock in the build folder so that two processes never
-build at once.  Nothing to do: silent.  Work to do: ninja's progress streams to
+the finder runs ``ninja`` on the project's build.ninja (once per process),
+under a file lock in the build folder so that two processes never build at
+once.  The ninja is the running environment's (the ``ninja`` package puts it
+beside the interpreter), else the one ``ninjagen develop`` recorded, else one
+on PATH: the environment that installed the loader may be gone.  Nothing to do: silent.  Work to do: ninja's progress streams to
 stderr.  A failed build: ImportError carrying ninja's (and so the compiler's)
 output.  ``NINJAGEN_NO_REBUILD=1`` turns rebuilding off; ninja's children get
 ``NINJAGEN_EDITABLE_BUILDING=1`` so that a build step that imports the
@@ -65,6 +67,28 @@ def _spawn(ninja, project, env):
     return os.fdopen(read_end, "rb"), wait
 
 
+def _find_ninja(recorded):
+    """The ninja binary to run, or None: this environment's, the recorded one, one on PATH."""
+    name = "ninja.exe" if os.name == "nt" else "ninja"
+    path = os.environ.get("PATH", os.defpath).split(os.pathsep)
+    for candidate in [os.path.join(os.path.dirname(sys.executable), name), recorded,
+                      *(os.path.join(folder, name) for folder in path if folder)]:
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def _failure(name, text):
+    """The message of a failed rebuild: ninjagen's own one-line error first, where there is one.
+
+    A regeneration of build.ninja that cannot run says in such a line what to do.
+    """
+    for line in text.splitlines():
+        if line.startswith("ninjagen: error: "):
+            return f"ninjagen: cannot rebuild {name}: {line[len('ninjagen: error: '):]}\n{text}"
+    return text
+
+
 def _off(value):
     return value is not None and value.strip().lower() not in ("", "0", "false", "no")
 
@@ -115,7 +139,7 @@ class NinjagenEditableFinder:
         """The project folder, where build.ninja is (absolute)."""
         self.lock_path = os.path.join(project, build_dir, LOCK_NAME)
         self.ninja = ninja
-        """The absolute path of the ninja binary recorded by ``ninjagen develop``."""
+        """The ninja binary ``ninjagen develop`` ran with: used when this environment has none."""
         self.packages = packages
         """Top-level name -> the folders to look for it in (absolute)."""
         self._state = None  # None: not built yet in this process; True: built; an ImportError: failed
@@ -144,6 +168,17 @@ class NinjagenEditableFinder:
 
     def _build(self, name):
         """None when the build is up to date now, else the ImportError to raise."""
+        if not os.path.isdir(self.project):
+            return ImportError(
+                f"ninjagen: cannot import {name}: its project folder {self.project} is gone; run "
+                f"'ninjagen develop --uninstall -C {self.project}' to remove this editable install, "
+                "or 'ninjagen develop' in the project's new folder", name=name)
+        ninja = _find_ninja(self.ninja)
+        if ninja is None:
+            return ImportError(
+                f"ninjagen: cannot rebuild {name}: no ninja here (the recorded {self.ninja} is gone); "
+                f"run 'pip install ninja' in this environment, or 'ninjagen develop -C {self.project}' again",
+                name=name)
         if not os.path.isfile(os.path.join(self.project, "build.ninja")):
             return ImportError(
                 f"ninjagen: cannot rebuild {name}: there is no build.ninja in {self.project} "
@@ -158,7 +193,7 @@ class NinjagenEditableFinder:
         failed_at = None  # from the first FAILED: line on, output goes into the ImportError instead
         try:
             with _Lock(self.lock_path):
-                lines, wait = _spawn(self.ninja, self.project, env)
+                lines, wait = _spawn(ninja, self.project, env)
                 with lines:
                     for raw in lines:
                         line = raw.decode("utf-8", "replace")
@@ -174,7 +209,7 @@ class NinjagenEditableFinder:
                         _say(output[0] + line if len(output) == 2 and output[0].strip() == _NO_WORK else line)
                 returncode = wait()
         except OSError as exc:
-            return ImportError(f"ninjagen: cannot rebuild {name}: running {self.ninja} in {self.project} "
+            return ImportError(f"ninjagen: cannot rebuild {name}: running {ninja} in {self.project} "
                                f"failed: {exc}", name=name)
         if returncode != 0:
             text = "".join(output[failed_at or 0:])
@@ -182,8 +217,9 @@ class NinjagenEditableFinder:
                 import re
 
                 text = re.sub("\x1b\\[[0-9;]*[mK]", "", text)
-            return ImportError(f"ninjagen: rebuilding {name} failed (ninja in {self.project} exited with "
-                               f"{returncode}):\n{text.rstrip()}", name=name)
+            return ImportError(_failure(name,
+                f"ninjagen: rebuilding {name} failed (ninja in {self.project} exited with {returncode}):\n"
+                f"{text.rstrip()}"), name=name)
         if not (len(output) == 1 and output[0].strip() == _NO_WORK):
             import importlib
 
