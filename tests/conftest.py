@@ -14,19 +14,38 @@ import pytest
 from ninjagen.cli import main
 from ninjagen.runner import ninja_binary
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+#: what a build (or an editable install, or Python) leaves in a sample: never copied into a test
+BUILD_LEFTOVERS = ("build", "build.ninja", "compile_commands.json", ".ninja_*", "*.so", "*.pyd", "*.dll", "*.o",
+                   "*.obj", "*.egg-info", "__pycache__", "*.pyc", ".venv", "dist")
+
+
+def copy_sources(source: Path, dest: Path) -> Path:
+    """Copy a project's sources only, whatever a build by hand left in it."""
+    shutil.copytree(source, dest, ignore=shutil.ignore_patterns(*BUILD_LEFTOVERS))
+    return dest
 
 
 @pytest.fixture
 def sample(tmp_path):
-    """Copy a sample project to a fresh folder and return its path."""
+    """Copy a sample project's sources to a fresh folder and return its path."""
 
     def copy(name: str, dest_name: str = "") -> Path:
-        dest = tmp_path / (dest_name or name)
-        shutil.copytree(SAMPLES / name, dest)
-        return dest
+        return copy_sources(SAMPLES / name, tmp_path / (dest_name or name))
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def ninjagen_wheel(tmp_path_factory) -> Path:
+    """A wheel of this checkout, built once per test run."""
+    out = tmp_path_factory.mktemp("wheel")
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (found,) = out.glob("ninjagen-*.whl")
+    return found
 
 
 def configure(project: Path, *args: str) -> None:

@@ -10,17 +10,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    (found,) = out.glob("ninjagen-*.whl")
-    return found
+@pytest.fixture
+def wheel(ninjagen_wheel) -> Path:
+    return ninjagen_wheel
 
 
 def test_wheel_contains_the_package_and_its_templates(wheel):
