@@ -13,14 +13,14 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import asdict, dataclass
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 from .configure import configure, forget_build_log
 from .errors import BuildError, ConfigError
 from .runner import run_ninja
 from .state import BUILD_NINJA, BuildState, read_state
 
-__all__ = ["ensure_configured", "build", "BuildResult"]
+__all__ = ["ensure_configured", "build", "run_build", "BuildResult"]
 
 
 def ensure_configured(project_dir: str) -> BuildState:
@@ -54,21 +54,29 @@ class BuildResult:
 
 def build(project_dir: str, targets: Sequence[str] = (), jobs: Optional[int] = None,
           force: bool = False) -> BuildResult:
-    """Build *targets* (extension names or files; default everything) of the project.
-
-    An optional extension that fails to build is skipped (named in the result);
-    any other failure raises :class:`BuildError` naming the extensions not built.
-    """
+    """Configure where needed, then build *targets* (extension names or files; default everything)."""
     state = ensure_configured(project_dir)
-    root = state.project_dir
     if force:
-        forget_build_log(os.path.join(root, state.build_dir))
-    args = ["-j", str(jobs)] if jobs else []
-    if any(e.get("optional") for e in state.extensions):
+        forget_build_log(os.path.join(state.project_dir, state.build_dir))
+    return BuildResult(state, run_build(state.project_dir, state.extensions, targets, jobs=jobs))
+
+
+def run_build(root: str, extensions: Sequence[Mapping], targets: Sequence[str] = (), jobs: Optional[int] = None,
+              build_ninja: Optional[str] = None) -> list[str]:
+    """Run ninja on *build_ninja* (default: the project's) in *root*; return the optional extensions skipped.
+
+    *extensions* are the state's records (``name``, ``output``, ``optional``).  An
+    optional extension that fails to build is skipped; any other failure raises
+    :class:`BuildError` naming the extensions not built.
+    """
+    args = ["-f", build_ninja] if build_ninja else []
+    if jobs:
+        args += ["-j", str(jobs)]
+    if any(e.get("optional") for e in extensions):
         args += ["-k", "0"]  # an optional module's failure must not stop the others
     if run_ninja([*args, *targets], cwd=root).returncode == 0:
-        return BuildResult(state, [])
-    wanted = [e for e in state.extensions if not targets or e["name"] in targets or e["output"] in targets]
+        return []
+    wanted = [e for e in extensions if not targets or e["name"] in targets or e["output"] in targets]
     # ninja kept going (-k 0) and built what it could; asking for each module again, quietly,
     # re-runs only its failed steps, and the exit status says which modules cannot be built
     unbuilt = [e for e in wanted if run_ninja([*args, e["name"]], cwd=root, capture=True).returncode != 0]
@@ -76,4 +84,4 @@ def build(project_dir: str, targets: Sequence[str] = (), jobs: Optional[int] = N
     if required or not unbuilt:
         what = f" (extensions not built: {', '.join(required)})" if required else ""
         raise BuildError(f"build failed{what}")
-    return BuildResult(state, [e["name"] for e in unbuilt])
+    return [e["name"] for e in unbuilt]

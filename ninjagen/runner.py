@@ -8,6 +8,7 @@ import subprocess
 from typing import Optional, Sequence
 
 from .errors import NinjagenError
+from .process import run
 
 __all__ = ["ninja_binary", "run_ninja"]
 
@@ -31,8 +32,4 @@ def ninja_binary() -> str:
 def run_ninja(args: Sequence[str], cwd: str, capture: bool = False,
               env: Optional[dict] = None) -> subprocess.CompletedProcess:
     """Run ninja with *args* in *cwd*; output streams through unless *capture*."""
-    return subprocess.run(
-        [ninja_binary(), *args], cwd=cwd, env=env, text=True,
-        stdout=subprocess.PIPE if capture else None,
-        stderr=subprocess.PIPE if capture else None,
-    )
+    return run([ninja_binary(), *args], cwd=cwd, env=env, capture=capture)

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from typing import Any, Optional
 
 from . import _setup_capture
 from .config import ProjectConfig, StaticLibrary
-from .errors import ConfigError
+from .errors import ConfigError, NinjagenError
 from .extension import Extension
+from .process import run
 
 __all__ = ["capture_setup_py", "SETUP_PY"]
 
@@ -29,9 +29,8 @@ def _run(setup_py: str, python: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="ninjagen-setup-py-") as scratch:
         out = os.path.join(scratch, "setup.json")
         try:
-            proc = subprocess.run([python, _setup_capture.__file__, os.path.abspath(setup_py), out],
-                                  capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
-        except (OSError, subprocess.TimeoutExpired) as exc:
+            proc = run([python, _setup_capture.__file__, os.path.abspath(setup_py), out], timeout=600)
+        except NinjagenError as exc:
             raise ConfigError(f"{setup_py}: cannot run it with {python} ({exc})") from None
         if not os.path.isfile(out):
             last = (proc.stderr.strip().splitlines() or ["no output"])[-1]

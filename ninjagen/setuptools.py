@@ -17,8 +17,8 @@ working.  ``build_clib`` libraries become archives in the same graph (the
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
+from dataclasses import asdict
 from sysconfig import get_platform
 from typing import Any
 
@@ -28,7 +28,6 @@ from setuptools.command.build_ext import build_ext as _build_ext
 from .config import StaticLibrary
 from .errors import NinjagenError
 from .extension import Extension
-from .runner import ninja_binary
 from .translators import swig_python_module
 
 __all__ = ["build_ext", "build_clib", "cmdclass"]
@@ -54,6 +53,11 @@ def _library(name: str, info: dict) -> StaticLibrary:
                          define_macros=[tuple(m) for m in macros if len(m) == 2],
                          undef_macros=[m[0] for m in macros if len(m) == 1],
                          extra_compile_args=list(info.get("cflags") or []))
+
+
+def _jobs(parallel: Any) -> Any:
+    """build_ext's ``parallel`` as ninja's -j: a count, or None for ninja's default (also for True)."""
+    return parallel if isinstance(parallel, int) and not isinstance(parallel, bool) and parallel > 0 else None
 
 
 class build_clib(_build_clib):
@@ -108,6 +112,7 @@ class build_ext(_build_ext):
         return os.path.relpath(build_temp, root)
 
     def _ninjagen_run(self) -> None:
+        from .build import run_build
         from .configure import configure
 
         root = os.getcwd()
@@ -116,19 +121,16 @@ class build_ext(_build_ext):
         outputs = {ext.name: os.path.relpath(os.path.abspath(path), root) for ext, path in self._ninjagen_recorded}
         build_ninja = os.path.join(build_temp, "build.ninja")
         try:
-            configure(root, extensions=[ext for ext, _ in self._ninjagen_recorded], libraries=libraries,
-                      outputs=outputs, build_dir=build_temp, build_ninja=build_ninja,
-                      compiler=getattr(self.compiler, "compiler_type", self.compiler),
-                      force=bool(self.force))
+            result = configure(root, extensions=[ext for ext, _ in self._ninjagen_recorded], libraries=libraries,
+                               outputs=outputs, build_dir=build_temp, build_ninja=build_ninja,
+                               compiler=getattr(self.compiler, "compiler_type", self.compiler),
+                               force=bool(self.force))
+            skipped = run_build(root, [asdict(b) for b in result.extensions], jobs=_jobs(self.parallel),
+                                build_ninja=build_ninja)
         except NinjagenError as exc:
             raise SystemExit(f"ninjagen: error: {exc}") from None
-        command = [ninja_binary(), "-f", build_ninja]
-        if self.parallel:
-            command += ["-j", str(self.parallel)]
-        if any(ext.optional for ext, _ in self._ninjagen_recorded):
-            command += ["-k", "0"]
-        if subprocess.run(command, cwd=root).returncode != 0:
-            self._ninjagen_report_failure(build_ninja)
+        for name in skipped:
+            self.warn(f"building optional extension {name!r} failed: skipped")
         for built, expected in self._ninjagen_copies:
             if os.path.isfile(built):
                 self.copy_file(built, expected)
@@ -143,19 +145,6 @@ class build_ext(_build_ext):
                 if python_half and os.path.isfile(python_half) and \
                         os.path.abspath(destination) != os.path.abspath(python_half):
                     self.copy_file(python_half, destination)
-
-    def _ninjagen_report_failure(self, build_ninja: str) -> None:
-        failed = []
-        for ext, _ in self._ninjagen_recorded:
-            dry = subprocess.run([ninja_binary(), "-f", build_ninja, "-n", ext.name], capture_output=True, text=True)
-            if "no work to do" not in dry.stdout:
-                failed.append(ext)
-        required = [ext.name for ext in failed if not ext.optional]
-        for ext in failed:
-            if ext.optional:
-                self.warn(f"building optional extension {ext.name!r} failed: skipped")
-        if required or not failed:
-            raise SystemExit(f"ninjagen: error: build failed (extensions not built: {', '.join(required)})")
 
 
 def cmdclass() -> dict[str, type]:
