@@ -18,7 +18,7 @@ from .compilers import (  # noqa: E402
     set_compiler,
     show_compilers,
 )
-from .config import StaticLibrary  # noqa: E402
+from .project import SharedLibrary, StaticLibrary  # noqa: E402
 from .configure import ConfigureResult, configure  # noqa: E402
 from .errors import (  # noqa: E402
     BuildError,
@@ -49,6 +49,7 @@ __all__ = [
     "NinjagenError",
     "PlatformError",
     "ProbeError",
+    "SharedLibrary",
     "StaticLibrary",
     "Target",
     "configure",

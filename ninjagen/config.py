@@ -1,4 +1,4 @@
-"""``[tool.ninjagen]`` in pyproject.toml -> dataclasses.
+"""``[tool.ninjagen]`` in pyproject.toml -> the project model (:mod:`ninjagen.project`).
 
 The keys and value forms of ``ext-modules`` are those of setuptools'
 ``[tool.setuptools] ext-modules`` (kebab-case Extension fields), and a project
@@ -11,98 +11,21 @@ from __future__ import annotations
 import difflib
 import os
 import sys
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from typing import Any, Optional
 
 from .errors import ConfigError
-from .extension import Extension, Macro, check_macros, check_strings, check_undef
+from .extension import Extension
+from .project import ProjectConfig, SharedLibrary, StaticLibrary
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.9/3.10
     import tomli as tomllib
 
-__all__ = ["StaticLibrary", "SharedLibrary", "ProjectConfig", "load_project", "extension_from_table", "PYPROJECT"]
+__all__ = ["load_project", "read_pyproject", "extension_from_table", "PYPROJECT"]
 
 PYPROJECT = "pyproject.toml"
-
-
-@dataclass
-class StaticLibrary:
-    """A helper library built as an archive and linked into extensions (setuptools' build_clib)."""
-
-    name: str
-    sources: list[str]
-    include_dirs: list[str] = field(default_factory=list)
-    define_macros: list[Macro] = field(default_factory=list)
-    undef_macros: list[str] = field(default_factory=list)
-    extra_compile_args: list[str] = field(default_factory=list)
-    depends: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name or any(c in self.name for c in "/\\ "):
-            raise ConfigError(f"library name {self.name!r} must be a plain name (no slashes or spaces)")
-        owner = f"library {self.name!r}"
-        self.sources = check_strings(owner, "sources", self.sources)
-        if not self.sources:
-            raise ConfigError(f"{owner}: sources is empty")
-        for fname in ("include_dirs", "extra_compile_args", "depends"):
-            setattr(self, fname, check_strings(owner, fname, getattr(self, fname)))
-        self.define_macros = check_macros(owner, self.define_macros)
-        self.undef_macros = check_undef(owner, self.undef_macros)
-
-
-@dataclass
-class SharedLibrary(StaticLibrary):
-    """Code that several extensions share at run time: one DLL / shared object they all load.
-
-    It is built into the folder of ``package`` (``""``: the top level) so that
-    the modules find it beside them: on Windows a DLL is looked up next to the
-    module that loads it, on Unix the modules carry an ``$ORIGIN`` rpath.
-    """
-
-    package: str = ""
-    libraries: list[str] = field(default_factory=list)
-    library_dirs: list[str] = field(default_factory=list)
-    extra_link_args: list[str] = field(default_factory=list)
-    export_symbols: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        owner = f"library {self.name!r}"
-        if not isinstance(self.package, str) or (self.package and not all(p.isidentifier() for p in self.package.split("."))):
-            raise ConfigError(f"{owner}: package must be a dotted package name or \"\", got {self.package!r}")
-        for fname in ("libraries", "library_dirs", "extra_link_args", "export_symbols"):
-            setattr(self, fname, check_strings(owner, fname, getattr(self, fname)))
-
-
-@dataclass
-class ProjectConfig:
-    """What ``[tool.ninjagen]`` says (or ``[tool.setuptools]`` where ours is silent)."""
-
-    extensions: list[Extension] = field(default_factory=list)
-    libraries: list[StaticLibrary] = field(default_factory=list)
-    shared_libraries: list[SharedLibrary] = field(default_factory=list)
-    package_dir: dict[str, str] = field(default_factory=dict)
-    """Where packages live, as setuptools' ``package-dir`` (``{"" = "src"}``)."""
-    build_dir: Optional[str] = None
-    """The folder for objects, depfiles and ninja's logs (default ``build``)."""
-    compiler: Optional[str] = None
-    """The compiler type (default: the target platform's)."""
-    link_jobs: Optional[int] = None
-    """How many links may run at once (default: half the cores)."""
-    cross_prefix: Optional[str] = None
-    """Prefix of a cross toolchain's tools (``x86_64-w64-mingw32-``), for mingw32 and cygwin."""
-    launcher: Optional[str] = None
-    """A compiler launcher (``ccache``, ``sccache``, ``distcc``, ``icecc``) in front of compiles only."""
-    heavy_jobs: Optional[int] = None
-    """How many compiles of ``heavy`` extensions may run at once (default 1)."""
-    source: str = ""
-    """Where the extensions were read from, for messages."""
-    inputs: list[str] = field(default_factory=list)
-    """Files besides pyproject.toml whose change makes build.ninja regenerate (setup.py)."""
-    outputs: dict[str, str] = field(default_factory=dict)
-    """Extension name -> where its module goes, where the caller decides (setuptools' build_lib)."""
 
 
 _TOOL_KEYS = {"ext-modules", "libraries", "shared-libraries", "package-dir", "build-dir", "compiler", "link-jobs",

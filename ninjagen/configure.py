@@ -22,7 +22,8 @@ from . import __version__
 from .atomic import atomic_write
 from .compilers import customize_compiler, new_compiler
 from .compilers.base import CCompiler
-from .config import PYPROJECT, ProjectConfig, SharedLibrary, StaticLibrary, load_project
+from .config import PYPROJECT, load_project
+from .project import ProjectConfig, SharedLibrary, StaticLibrary
 from .errors import ConfigError, NinjagenError
 from .extension import Extension
 from .graph import forget_build_log

@@ -14,7 +14,7 @@ from typing import Any, Optional, Sequence, Tuple, Union
 
 from .errors import ConfigError
 
-__all__ = ["Extension", "Macro", "LANGUAGES", "SOURCE_LANGUAGES", "check_strings", "check_macros", "check_undef"]
+__all__ = ["Extension", "CompiledSources", "Macro", "LANGUAGES", "SOURCE_LANGUAGES", "check_strings", "check_macros", "check_undef"]
 
 Macro = Tuple[str, Optional[str]]
 
@@ -92,11 +92,13 @@ def check_undef(owner: str, names: Any) -> list[str]:
 
 
 @dataclass
-class Extension:
-    """One extension module, as ``distutils.extension.Extension``.
+class CompiledSources:
+    """What an extension module and a helper library share: sources and how to compile them.
 
-    ``py_limited_api`` is False, True (the lowest version the target Python
-    supports, 3.9 at least), or a tag such as ``"cp310"``.
+    These are distutils' first five Extension fields, in its order, so that
+    positional arguments keep their distutils meaning; each subclass declares
+    its other fields (``extra_compile_args`` and ``depends`` among them, where
+    distutils puts them) and validates its name.
     """
 
     name: str
@@ -104,6 +106,26 @@ class Extension:
     include_dirs: list[str] = field(default_factory=list)
     define_macros: list[Macro] = field(default_factory=list)
     undef_macros: list[str] = field(default_factory=list)
+
+    def _check_sources(self, owner: str, *list_fields: str) -> None:
+        """Validate the shared fields and the subclass's list-of-strings *list_fields*, for *owner*."""
+        self.sources = check_strings(owner, "sources", self.sources)
+        if not self.sources:
+            raise ConfigError(f"{owner}: sources is empty")
+        for fname in ("include_dirs", *list_fields):
+            setattr(self, fname, check_strings(owner, fname, getattr(self, fname)))
+        self.define_macros = check_macros(owner, self.define_macros)
+        self.undef_macros = check_undef(owner, self.undef_macros)
+
+
+@dataclass
+class Extension(CompiledSources):
+    """One extension module, as ``distutils.extension.Extension``.
+
+    ``py_limited_api`` is False, True (the lowest version the target Python
+    supports, 3.9 at least), or a tag such as ``"cp310"``.
+    """
+
     library_dirs: list[str] = field(default_factory=list)
     libraries: list[str] = field(default_factory=list)
     runtime_library_dirs: list[str] = field(default_factory=list)
@@ -128,17 +150,9 @@ class Extension:
             raise ConfigError(f"extension name {self.name!r} is not a dotted Python identifier")
         name = self.name
         owner = f"extension {name!r}"
-        self.sources = check_strings(owner, "sources", self.sources)
-        if not self.sources:
-            raise ConfigError(f"{owner}: sources is empty")
-        for fname in (
-            "include_dirs", "library_dirs", "libraries", "runtime_library_dirs",
-            "extra_objects", "extra_compile_args", "extra_link_args",
-            "export_symbols", "swig_opts", "cython_include_dirs", "depends",
-        ):
-            setattr(self, fname, check_strings(owner, fname, getattr(self, fname)))
-        self.define_macros = check_macros(owner, self.define_macros)
-        self.undef_macros = check_undef(owner, self.undef_macros)
+        self._check_sources(owner, "library_dirs", "libraries", "runtime_library_dirs", "extra_objects",
+                            "extra_compile_args", "extra_link_args", "export_symbols", "swig_opts",
+                            "cython_include_dirs", "depends")
         if self.language is not None and self.language not in LANGUAGES:
             raise ConfigError(
                 f"extension {name!r}: language {self.language!r} is not one of {', '.join(LANGUAGES)}"

@@ -15,7 +15,7 @@ import tempfile
 from typing import Any, Optional
 
 from . import _setup_capture
-from .config import ProjectConfig, StaticLibrary
+from .project import ProjectConfig, StaticLibrary
 from .errors import ConfigError, NinjagenError
 from .extension import Extension
 from .process import run

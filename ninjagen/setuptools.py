@@ -25,7 +25,7 @@ from typing import Any
 from setuptools.command.build_clib import build_clib as _build_clib
 from setuptools.command.build_ext import build_ext as _build_ext
 
-from .config import StaticLibrary
+from .project import StaticLibrary
 from .errors import NinjagenError
 from .extension import Extension
 from .translators import swig_python_module
