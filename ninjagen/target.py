@@ -195,6 +195,11 @@ class Target:
     def free_threaded(self) -> bool:
         return bool(self.var("Py_GIL_DISABLED", 0))
 
+    @property
+    def runs_here(self) -> bool:
+        """Whether the target is for this host's OS (``os.name``): its tools and its Python may run here."""
+        return self.os_name == os.name
+
     def check_headers(self, label: str = "") -> None:
         """Fail clearly when the target Python has no development headers.
 

@@ -61,9 +61,9 @@ def _build(project: Path, tools: dict[str, str], compiler: str, *targets: str) -
     return subprocess.run([ninja_binary(), *targets], cwd=project, env=env, capture_output=True, text=True)
 
 
-def _configure(project: Path, tools: dict[str, str], compiler: str) -> None:
+def _configure(project: Path, tools: dict[str, str], compiler: str, cross_prefix: bool = True) -> None:
     args = ["configure", "-C", str(project), "--python", tools["NINJAGEN_WINPY"], "--compiler", compiler]
-    if compiler == "mingw32":
+    if compiler == "mingw32" and cross_prefix:
         args += ["--cross-prefix", "x86_64-w64-mingw32-"]
     assert main(args) == 0
 
@@ -112,6 +112,18 @@ def test_sample_imports_in_windows_python(wintools, sample, name, compiler):
     _check_modules(project, name)
     assert _wine_python(project, wintools, "check_sample.py").strip().splitlines()[-1] == f"ok {name}"
     assert "no work to do" in _build(project, wintools, compiler, "-n").stdout
+
+
+def test_mingw32_finds_its_cross_tools_without_a_prefix(wintools, sample, monkeypatch):
+    monkeypatch.delenv("CC", raising=False)
+    project = sample("hello")
+    _configure(project, wintools, "mingw32", cross_prefix=False)
+    text = (project / "build.ninja").read_text()
+    assert "\ncc = x86_64-w64-mingw32-gcc " in text and "--cross-prefix" not in text  # regeneration asks again
+    proc = _build(project, wintools, "mingw32")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    _check_modules(project, "hello")
+    assert _wine_python(project, wintools, "check_sample.py").strip().splitlines()[-1] == "ok hello"
 
 
 def test_msvc_deps_track_a_header_through_show_includes(wintools, sample):

@@ -11,12 +11,21 @@ graph, never inside ``link()``), and a cross toolchain's prefix
 from __future__ import annotations
 
 import os
+import shutil
 from typing import ClassVar, Mapping, Optional, Union
 
+from ..errors import ConfigError
 from ..graph import Edge
 from .unix import UnixCCompiler
 
-__all__ = ["CygwinCCompiler", "Mingw32CCompiler"]
+__all__ = ["CygwinCCompiler", "Mingw32CCompiler", "MINGW_PREFIXES"]
+
+#: Windows target platform -> (MinGW-w64 cross prefix, the Debian package that installs its gcc)
+MINGW_PREFIXES: dict[str, tuple[str, Optional[str]]] = {
+    "win-amd64": ("x86_64-w64-mingw32-", "gcc-mingw-w64-x86-64"),
+    "win32": ("i686-w64-mingw32-", "gcc-mingw-w64-i686"),
+    "win-arm64": ("aarch64-w64-mingw32-", None),  # llvm-mingw has it; Debian has no gcc for it
+}
 
 
 class CygwinCCompiler(UnixCCompiler):
@@ -127,6 +136,26 @@ class Mingw32CCompiler(CygwinCCompiler):
         return ["python3" if limited_api else f"python{major}{minor}"]
 
     def customize(self, environ: Mapping[str, str]) -> None:
+        """As Cygwin's; a target for another OS, with no prefix and no ``CC`` given, gets its cross prefix."""
+        if not self.cross_prefix and "CC" not in environ and not self.target.runs_here:
+            self.cross_prefix = self.default_cross_prefix()
         super().customize(environ)
         for key in ("linker_so_cxx", "linker_exe_cxx"):
             self.set_executable(key, self.command(key) + ["-static-libgcc", "-static-libstdc++"])
+
+    def default_cross_prefix(self) -> str:
+        """The MinGW-w64 prefix for the target's architecture, if its gcc is on PATH.
+
+        Without it the host's own gcc would compile, and fail far away (``pyconfig.h``
+        wants ``io.h``, which only a Windows toolchain has).
+        """
+        platform = self.target.platform
+        if platform not in MINGW_PREFIXES:
+            raise ConfigError(f"no MinGW-w64 cross compiler is known for target platform {platform!r}; "
+                              "pass --cross-prefix")
+        prefix, package = MINGW_PREFIXES[platform]
+        if shutil.which(prefix + "gcc") is None:
+            install = f"install it (Debian: {package})" if package else "install it"
+            raise ConfigError(f"{prefix}gcc (the MinGW-w64 cross compiler for {platform}) was not found on PATH; "
+                              f"{install} or pass --cross-prefix")
+        return prefix

@@ -1,0 +1,112 @@
+"""Windows targets from a Linux host (issue 10): mingw32 picks its cross tools itself.
+
+Without a prefix the host's gcc would compile against the Windows pyconfig.h and
+stop at ``io.h``; so the target's architecture chooses ``x86_64-w64-mingw32-``,
+``i686-w64-mingw32-`` or ``aarch64-w64-mingw32-`` when that gcc is on PATH, and
+configure stops with one line naming it when it is not.  PATH here is a folder of
+our own, holding (or not) an executable of the name looked for.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import pytest
+
+from test_golden import LINUX, WINDOWS  # the fixed target descriptions the golden files use
+from ninjagen import customize_compiler, new_compiler
+from ninjagen.cli import main
+from ninjagen.errors import ConfigError
+
+pytestmark = pytest.mark.skipif(os.name == "nt", reason="a Windows target runs here on Windows: no cross tools")
+
+ARCHITECTURES = [  # (target platform, the prefix it gets, the Debian package the error names)
+    ("win-amd64", "x86_64-w64-mingw32-", "gcc-mingw-w64-x86-64"),
+    ("win32", "i686-w64-mingw32-", "gcc-mingw-w64-i686"),
+    ("win-arm64", "aarch64-w64-mingw32-", None),
+]
+
+
+def path_with(folder: Path, *programs: str) -> str:
+    """A PATH of *folder* alone, holding executables named *programs*."""
+    folder.mkdir(exist_ok=True)
+    for name in programs:
+        exe = folder / name
+        exe.write_text("#!/bin/sh\nexit 1\n")
+        exe.chmod(0o755)
+    return str(folder)
+
+
+def mingw32(target, environ=None, cross_prefix=""):
+    cc = new_compiler(compiler="mingw32", target=target)
+    cc.cross_prefix = cross_prefix
+    customize_compiler(cc, environ or {})
+    return cc
+
+
+@pytest.mark.parametrize("platform,prefix,package", ARCHITECTURES)
+def test_the_target_architecture_chooses_the_prefix(tmp_path, monkeypatch, platform, prefix, package):
+    monkeypatch.setenv("PATH", path_with(tmp_path / "bin", f"{prefix}gcc"))
+    cc = mingw32(dataclasses.replace(WINDOWS, platform=platform))
+    assert cc.cross_prefix == prefix
+    assert cc.command("compiler_so")[0] == f"{prefix}gcc"
+    assert cc.command("linker_so_cxx")[0] == f"{prefix}g++"
+    assert cc.command("archiver")[0] == f"{prefix}ar" and cc.command("windres") == [f"{prefix}windres"]
+
+
+@pytest.mark.parametrize("platform,prefix,package", ARCHITECTURES)
+def test_a_missing_cross_gcc_is_named_with_its_package(tmp_path, monkeypatch, platform, prefix, package):
+    others = [f"{p}gcc" for _, p, _ in ARCHITECTURES if p != prefix]
+    monkeypatch.setenv("PATH", path_with(tmp_path / "bin", "gcc", *others))  # another architecture's is no use
+    with pytest.raises(ConfigError) as err:
+        mingw32(dataclasses.replace(WINDOWS, platform=platform))
+    message = str(err.value)
+    assert f"{prefix}gcc" in message and "--cross-prefix" in message
+    assert (f"Debian: {package}" in message) if package else ("Debian" not in message)
+
+
+def test_an_unknown_windows_platform_asks_for_a_prefix(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", path_with(tmp_path / "bin", *(f"{p}gcc" for _, p, _ in ARCHITECTURES)))
+    with pytest.raises(ConfigError, match=r"target platform 'mingw_x86_64'; pass --cross-prefix$"):
+        mingw32(dataclasses.replace(WINDOWS, platform="mingw_x86_64"))
+
+
+def test_a_given_prefix_or_cc_is_taken_as_it_is(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", path_with(tmp_path / "bin"))  # nothing to find: nothing is looked for
+    assert mingw32(WINDOWS, cross_prefix="my-").command("compiler_so")[0] == "my-gcc"
+    cc = mingw32(WINDOWS, environ={"CC": "clang --target=x86_64-w64-windows-gnu"})
+    assert cc.cross_prefix == "" and cc.command("compiler_so")[:2] == ["clang", "--target=x86_64-w64-windows-gnu"]
+
+
+def test_a_target_for_this_os_keeps_the_host_gcc(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", path_with(tmp_path / "bin", "x86_64-w64-mingw32-gcc"))
+    cc = mingw32(LINUX)
+    assert LINUX.runs_here and not WINDOWS.runs_here
+    assert cc.cross_prefix == "" and cc.command("compiler_so")[0] == "gcc"
+
+
+def fake_windows_tree(folder: Path, version=(3, 12), files=("python.exe", "python312.dll")) -> Path:
+    """The files of a Windows CPython that ninjagen reads: headers, libs/ and the named binaries (not PE)."""
+    (folder / "include").mkdir(parents=True)
+    (folder / "libs").mkdir()
+    (folder / "include" / "pyconfig.h").write_text("/* Windows pyconfig.h */\n")
+    (folder / "include" / "Python.h").write_text("#include <pyconfig.h>\n")
+    (folder / "include" / "patchlevel.h").write_text(
+        f"#define PY_MAJOR_VERSION {version[0]}\n#define PY_MINOR_VERSION {version[1]}\n")
+    for name in files:
+        (folder / name).write_bytes(b"not a PE file")
+    return folder
+
+
+def test_configure_without_the_cross_gcc_says_so_in_one_line(sample, tmp_path, monkeypatch, capsys):
+    tree = fake_windows_tree(tmp_path / "winpy")
+    monkeypatch.setenv("PATH", path_with(tmp_path / "bin", "gcc"))
+    monkeypatch.delenv("CC", raising=False)
+    project = sample("hello")
+    assert main(["configure", "-C", str(project), "--compiler", "mingw32", "--python", str(tree)]) == 1
+    err = capsys.readouterr().err
+    assert err == ("ninjagen: error: x86_64-w64-mingw32-gcc (the MinGW-w64 cross compiler for win-amd64) was not "
+                   "found on PATH; install it (Debian: gcc-mingw-w64-x86-64) or pass --cross-prefix\n")
+    assert not (project / "build.ninja").exists()
