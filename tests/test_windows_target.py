@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shlex
 from pathlib import Path
 
 import pytest
 
-from test_golden import LINUX, WINDOWS  # the fixed target descriptions the golden files use
+from test_golden import LINUX, WINDOWS, WINDOWS_FREE_THREADED  # the golden files' fixed target descriptions
 from ninjagen import Extension, Target, configure, customize_compiler, new_compiler
 from ninjagen.cli import main
 from ninjagen.errors import ConfigError
+from ninjagen.quoting import msvc_split
 
 cross = pytest.mark.skipif(os.name == "nt", reason="a Windows target runs here on Windows: no cross tools")
 
@@ -163,6 +165,16 @@ def test_the_architecture_comes_from_the_free_threaded_dll(tmp_path):
     assert target.platform == "win-arm64" and target.ext_suffix == ".cp313t-win_arm64.pyd"
 
 
+def test_a_free_threaded_tree_links_its_t_library(tmp_path, capsys):
+    tree = fake_windows_tree(tmp_path / "py313", (3, 13), ("python313t.dll",))
+    (tmp_path / "m.c").write_text("")
+    result = configure(str(tmp_path), python=str(tree), compiler="mingw32", cross_prefix="x86_64-w64-mingw32-",
+                       extensions=[Extension("m", ["m.c"])], dry_run=True)
+    edges = {e.rule: dict(e.variables) for e in result.compiler.graph.edges.values()}
+    assert shlex.split(edges["cc"]["args"])[0] == "-DPy_GIL_DISABLED=1"
+    assert shlex.split(edges["link_so"]["rsp_args"])[-1] == "-lpython313t"
+    assert result.extensions[0].output == "m.cp313t-win_amd64.pyd"
+
 
 def test_the_limited_api_stays_refused_for_a_free_threaded_tree(tmp_path, capsys):
     tree = fake_windows_tree(tmp_path / "py313", (3, 13), ("python313t.dll",))
@@ -170,3 +182,20 @@ def test_the_limited_api_stays_refused_for_a_free_threaded_tree(tmp_path, capsys
     with pytest.raises(ConfigError, match="py_limited_api is not available for a free-threaded Python"):
         configure(str(tmp_path), python=str(tree), compiler="msvc", dry_run=True,
                   extensions=[Extension("m", ["m.c"], py_limited_api="cp38")])
+
+
+def test_every_compile_of_a_free_threaded_windows_target_defines_the_macro_once():
+    cc = new_compiler(compiler="msvc", target=WINDOWS_FREE_THREADED)
+
+    def defines(**kwargs):
+        (obj,) = cc.compile(["m.c"], output_dir=f"obj{len(cc.graph.edges)}", **kwargs)
+        words = msvc_split(dict(cc.graph.edges[obj].variables)["args"])
+        return [w for w in words if "Py_GIL_DISABLED" in w]
+
+    assert defines() == ["/DPy_GIL_DISABLED=1"]
+    assert defines(macros=[("Py_GIL_DISABLED",)]) == ["/UPy_GIL_DISABLED"]  # the caller's word stands
+    cc.define_macro("Py_GIL_DISABLED", "1")
+    assert defines() == ["/DPy_GIL_DISABLED=1"]
+    cc.preprocess("m.c", "m.i")
+    assert "/DPy_GIL_DISABLED=1" in msvc_split(dict(cc.graph.edges["m.i"].variables)["args"])
+    assert new_compiler(compiler="msvc", target=WINDOWS).preprocess_options(None, None) == []

@@ -51,6 +51,9 @@ class CygwinCCompiler(UnixCCompiler):
     environment_variables: ClassVar[tuple[str, ...]] = ("CC", "CXX", "AR", "ARFLAGS")
     #: words that select this port's runtime (Cygwin's; MinGW has none)
     runtime_flag: ClassVar[list[str]] = ["-mcygwin"]
+    #: Cygwin's CPython is built by its configure script, whose pyconfig.h defines
+    #: Py_GIL_DISABLED for a free-threaded build: nothing to add on the command line
+    windows_pyconfig = False
 
     def customize(self, environ: Mapping[str, str]) -> None:
         """Commands as distutils' cygwinccompiler sets them; CC / CXX / AR override."""
@@ -76,8 +79,7 @@ class CygwinCCompiler(UnixCCompiler):
         return []  # Windows finds a DLL beside the module that loads it; there is no rpath
 
     def python_link_libraries(self, limited_api: bool = False) -> list[str]:
-        major, minor = self.target.version
-        return [f"python{major}.{minor}"]
+        return [self.python_library(".")]
 
     def toolchain_variables(self) -> dict[str, str]:
         variables = super().toolchain_variables()
@@ -130,10 +132,10 @@ class Mingw32CCompiler(CygwinCCompiler):
     verified_by = "golden files; built with mingw-w64, imported and called by a Windows CPython under wine"
     dylib_lib_format = "%s%s"
     runtime_flag: ClassVar[list[str]] = []
+    windows_pyconfig = True
 
     def python_link_libraries(self, limited_api: bool = False) -> list[str]:
-        major, minor = self.target.version
-        return ["python3" if limited_api else f"python{major}{minor}"]
+        return ["python3" if limited_api else self.python_library()]
 
     def customize(self, environ: Mapping[str, str]) -> None:
         """As Cygwin's; a target for another OS, with no prefix and no ``CC`` given, gets its cross prefix."""
