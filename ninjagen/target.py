@@ -53,6 +53,10 @@ def _pe_machine(path: str) -> Optional[int]:
     return struct.unpack_from("<H", head, offset + 4)[0]
 
 
+#: a Windows CPython's own executable: python.exe, python3.13.exe, and the free-threaded
+#: build's python3.13t.exe / python313t.exe / python3t.exe (group 1: the "t")
+_WINDOWS_PYTHON_EXE = re.compile(r"python(?:3(?:\.?\d+)?)?(t?)\.exe", re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class Target:
@@ -137,33 +141,49 @@ class Target:
     @classmethod
     def from_path(cls, python: str) -> "Target":
         """``--python``: an interpreter to ask, or an unpacked Windows CPython folder (or its python.exe)."""
-        tree = python
-        if os.path.basename(python).lower() == "python.exe":
-            tree = os.path.dirname(python) or "."
+        tree, exe = python, None
+        named = _WINDOWS_PYTHON_EXE.fullmatch(os.path.basename(python))
+        if named:
+            tree, exe = os.path.dirname(python) or ".", os.path.basename(python)
         if os.path.isfile(os.path.join(tree, "include", "pyconfig.h")) and os.path.isdir(os.path.join(tree, "libs")):
-            return cls.from_windows_tree(tree)
+            return cls.from_windows_tree(tree, exe)
         return cls.from_interpreter(python)
 
     @classmethod
-    def from_windows_tree(cls, tree: str) -> "Target":
+    def from_windows_tree(cls, tree: str, exe: Optional[str] = None) -> "Target":
         """A Windows CPython that cannot run here, described from its files.
 
         The version comes from ``include/patchlevel.h``, the architecture from
-        the PE header of ``python.exe`` (or ``pythonXY.dll``), and the link
-        libraries (``pythonXY.lib``, ``python3.lib``) are in ``libs/``.
+        the PE header of *exe* (default ``python.exe``) or ``pythonXY.dll``, and
+        the link libraries (``pythonXY.lib``, ``python3.lib``) are in ``libs/``.
+
+        One folder may hold both builds (the installer puts ``python3.13t.exe``
+        and ``python313t.dll`` beside ``python.exe``), so the build is
+        free-threaded when *exe* is the ``t`` one, or when the folder has
+        ``pythonXYt.dll`` and no ``pythonXY.dll``.  The Windows ``pyconfig.h``
+        does not say: the compilers define ``Py_GIL_DISABLED`` themselves.
         """
         tree = os.path.abspath(tree)
         include = os.path.join(tree, "include")
         version = _header_version(os.path.join(include, "patchlevel.h"))
         nodot = f"{version[0]}{version[1]}"
+        named = _WINDOWS_PYTHON_EXE.fullmatch(exe or "")
+        free_threaded = bool(named and named.group(1)) or (
+            os.path.isfile(os.path.join(tree, f"python{nodot}t.dll"))
+            and not os.path.isfile(os.path.join(tree, f"python{nodot}.dll")))
+        t = "t" if free_threaded else ""
+        exe = exe or "python.exe"
         machine = None
-        for name in ("python.exe", f"python{nodot}.dll"):
+        for name in (exe, f"python{nodot}{t}.dll"):
             if os.path.isfile(os.path.join(tree, name)):
                 machine = _pe_machine(os.path.join(tree, name))
                 break
         platform, tag = _WINDOWS_MACHINES.get(machine, _WINDOWS_MACHINES[0x8664])
+        config = {"EXT_SUFFIX": f".cp{nodot}{t}-{tag}.pyd", "SHLIB_SUFFIX": ".pyd", "py_version_nodot": nodot}
+        if free_threaded:
+            config["Py_GIL_DISABLED"] = 1
         return cls(
-            python=os.path.join(tree, "python.exe"),
+            python=os.path.join(tree, exe),
             version=version,
             platform=platform,
             sys_platform="win32",
@@ -171,7 +191,7 @@ class Target:
             include_dirs=(include,),
             library_dirs=(os.path.join(tree, "libs"),),
             base_prefix=tree,
-            config={"EXT_SUFFIX": f".cp{nodot}-{tag}.pyd", "SHLIB_SUFFIX": ".pyd", "py_version_nodot": nodot},
+            config=config,
             sysconfig_file=os.path.join(include, "pyconfig.h"),
         )
 
@@ -194,6 +214,11 @@ class Target:
     @property
     def free_threaded(self) -> bool:
         return bool(self.var("Py_GIL_DISABLED", 0))
+
+    @property
+    def runs_here(self) -> bool:
+        """Whether the target is for this host's OS (``os.name``): its tools and its Python may run here."""
+        return self.os_name == os.name
 
     def check_headers(self, label: str = "") -> None:
         """Fail clearly when the target Python has no development headers.

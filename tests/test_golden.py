@@ -46,13 +46,34 @@ CYGWIN = Target(
     config={"EXT_SUFFIX": ".cpython-312-x86_64-cygwin.dll", "SHLIB_SUFFIX": ".dll"},
 )
 TARGETS = {"unix": LINUX, "msvc": WINDOWS, "mingw32": WINDOWS, "cygwin": CYGWIN, "bcpp": WINDOWS}
+
+# Free-threaded 3.13 builds: the Windows pyconfig.h leaves Py_GIL_DISABLED to the command line
+# (msvc, mingw32, bcpp add it), a pyconfig.h made by configure defines it (unix, cygwin do not)
+WINDOWS_FREE_THREADED = Target(
+    python="C:\\Python313\\python3.13t.exe", version=(3, 13), platform="win-amd64", sys_platform="win32",
+    os_name="nt", include_dirs=("C:\\Python313\\include",), library_dirs=("C:\\Python313\\libs",),
+    config={"EXT_SUFFIX": ".cp313t-win_amd64.pyd", "SHLIB_SUFFIX": ".pyd", "Py_GIL_DISABLED": 1},
+)
+LINUX_FREE_THREADED = Target(
+    python="/opt/python3.13t/bin/python3.13t", version=(3, 13), platform="linux-x86_64", sys_platform="linux",
+    os_name="posix", include_dirs=("/opt/python3.13t/include/python3.13t",),
+    config={**LINUX.config, "EXT_SUFFIX": ".cpython-313t-x86_64-linux-gnu.so", "Py_GIL_DISABLED": 1},
+)
+CYGWIN_FREE_THREADED = Target(
+    python="/usr/bin/python3.13t", version=(3, 13), platform="cygwin-3.5.4-x86_64", sys_platform="cygwin",
+    os_name="posix", include_dirs=("/usr/include/python3.13t",), library_dirs=("/usr/lib/python3.13t/config",),
+    config={"EXT_SUFFIX": ".cpython-313t-x86_64-cygwin.dll", "SHLIB_SUFFIX": ".dll", "Py_GIL_DISABLED": 1},
+)
+FREE_THREADED = {"unix": LINUX_FREE_THREADED, "msvc": WINDOWS_FREE_THREADED, "mingw32": WINDOWS_FREE_THREADED,
+                 "cygwin": CYGWIN_FREE_THREADED, "bcpp": WINDOWS_FREE_THREADED}
+FREE_THREADED_SAMPLES = ["hello", "multi"]
 ENVIRONMENT = {"NINJAGEN_MSVC_DEPS_PREFIX": "Note: including file:"}
 RECORD = installation_record()
 
 
-def generate(project: Path, toolchain: str, **kwargs) -> tuple[str, dict[str, str]]:
+def generate(project: Path, toolchain: str, targets=TARGETS, **kwargs) -> tuple[str, dict[str, str]]:
     """build.ninja's text and the generated files, with this machine's paths made neutral."""
-    result = configure(str(project), target=TARGETS[toolchain], compiler=toolchain, link_jobs=2,
+    result = configure(str(project), target=targets[toolchain], compiler=toolchain, link_jobs=2,
                        cross_prefix="x86_64-w64-mingw32-" if toolchain == "mingw32" else None,
                        environ=ENVIRONMENT, dry_run=True, **kwargs)
     text = result.text.replace(sys.executable, "PYTHON").replace(templates_dir(), "TEMPLATES")
@@ -63,11 +84,7 @@ def generate(project: Path, toolchain: str, **kwargs) -> tuple[str, dict[str, st
     return text, dict(result.compiler.graph.files)
 
 
-@pytest.mark.parametrize("toolchain", TOOLCHAINS)
-@pytest.mark.parametrize("name", SAMPLES)
-def test_golden_build_ninja(sample, name, toolchain, capsys):
-    text, _ = generate(sample(name), toolchain)
-    golden = GOLDEN / toolchain / f"{name}.ninja"
+def check_golden(text: str, golden: Path) -> None:
     actual = golden.with_name(golden.name + ".actual")
     if os.environ.get("NINJAGEN_UPDATE_GOLDEN"):
         golden.parent.mkdir(parents=True, exist_ok=True)
@@ -78,6 +95,20 @@ def test_golden_build_ninja(sample, name, toolchain, capsys):
         pytest.fail(f"{golden} differs from the generated file; the actual output is in {actual}")
     if actual.exists():
         actual.unlink()
+
+
+@pytest.mark.parametrize("toolchain", TOOLCHAINS)
+@pytest.mark.parametrize("name", SAMPLES)
+def test_golden_build_ninja(sample, name, toolchain, capsys):
+    text, _ = generate(sample(name), toolchain)
+    check_golden(text, GOLDEN / toolchain / f"{name}.ninja")
+
+
+@pytest.mark.parametrize("toolchain", TOOLCHAINS)
+@pytest.mark.parametrize("name", FREE_THREADED_SAMPLES)
+def test_golden_build_ninja_free_threaded(sample, name, toolchain, capsys):
+    text, _ = generate(sample(name), toolchain, FREE_THREADED)
+    check_golden(text, GOLDEN / toolchain / f"{name}-free-threaded.ninja")
 
 
 def _edge_variables(text: str) -> list[tuple[str, str, dict[str, str]]]:
@@ -101,9 +132,10 @@ def _split(toolchain: str, value: str) -> list[str]:
 
 
 @pytest.mark.parametrize("toolchain", TOOLCHAINS)
-@pytest.mark.parametrize("name", SAMPLES)
+@pytest.mark.parametrize("name", SAMPLES + [f"{name}-free-threaded" for name in FREE_THREADED_SAMPLES])
 def test_every_command_parses_back_into_its_arguments(sample, name, toolchain, capsys):
-    text, _ = generate(sample(name), toolchain)
+    name, free_threaded, _ = name.partition("-free-threaded")
+    text, _ = generate(sample(name), toolchain, FREE_THREADED if free_threaded else TARGETS)
     edges = _edge_variables(text)
     assert edges
     for output, rule, variables in edges:
@@ -162,3 +194,23 @@ def test_msvc_quoting_of_awkward_values(tmp_path, capsys):
     args = msvc_split(dict(edge.variables)["args"])
     assert f"/DV={value}" in args and "/Imy dir\\" in args
 
+
+
+@pytest.mark.parametrize("toolchain,define,python_lib", [
+    ("msvc", "/DPy_GIL_DISABLED=1", None),  # pyconfig.h's #pragma names python313t.lib
+    ("mingw32", "-DPy_GIL_DISABLED=1", "-lpython313t"),
+    ("bcpp", "-DPy_GIL_DISABLED=1", "python313t"),
+    ("cygwin", None, "-lpython3.13t"),  # its pyconfig.h, made by configure, defines the macro
+    ("unix", None, None),
+])
+def test_free_threaded_targets_define_the_macro_where_pyconfig_does_not(sample, toolchain, define, python_lib, capsys):
+    text, _ = generate(sample("multi"), toolchain, FREE_THREADED)
+    edges = _edge_variables(text)
+    compiles = [_split(toolchain, v["args"]) for _, rule, v in edges if rule in ("cc", "cxx")]
+    links = [_split(toolchain, v.get("rsp_args", "")) + _split(toolchain, v.get("args", ""))
+             for _, rule, v in edges if rule.startswith("link")]
+    assert len(compiles) == 3 and len(links) == 2  # a static library and two modules
+    for words in compiles:
+        assert [w for w in words if "Py_GIL_DISABLED" in w] == ([define] if define else [])
+    for words in links:
+        assert [w for w in words if w.removeprefix("-l").startswith("python3")] == ([python_lib] if python_lib else [])

@@ -61,9 +61,9 @@ def _build(project: Path, tools: dict[str, str], compiler: str, *targets: str) -
     return subprocess.run([ninja_binary(), *targets], cwd=project, env=env, capture_output=True, text=True)
 
 
-def _configure(project: Path, tools: dict[str, str], compiler: str) -> None:
+def _configure(project: Path, tools: dict[str, str], compiler: str, cross_prefix: bool = True) -> None:
     args = ["configure", "-C", str(project), "--python", tools["NINJAGEN_WINPY"], "--compiler", compiler]
-    if compiler == "mingw32":
+    if compiler == "mingw32" and cross_prefix:
         args += ["--cross-prefix", "x86_64-w64-mingw32-"]
     assert main(args) == 0
 
@@ -112,6 +112,49 @@ def test_sample_imports_in_windows_python(wintools, sample, name, compiler):
     _check_modules(project, name)
     assert _wine_python(project, wintools, "check_sample.py").strip().splitlines()[-1] == f"ok {name}"
     assert "no work to do" in _build(project, wintools, compiler, "-n").stdout
+
+
+def test_mingw32_finds_its_cross_tools_without_a_prefix(wintools, sample, monkeypatch):
+    monkeypatch.delenv("CC", raising=False)
+    project = sample("hello")
+    _configure(project, wintools, "mingw32", cross_prefix=False)
+    text = (project / "build.ninja").read_text()
+    assert "\ncc = x86_64-w64-mingw32-gcc " in text and "--cross-prefix" not in text  # regeneration asks again
+    proc = _build(project, wintools, "mingw32")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    _check_modules(project, "hello")
+    assert _wine_python(project, wintools, "check_sample.py").strip().splitlines()[-1] == "ok hello"
+
+
+# Stands in for a free-threaded 3.13's pyconfig.h, which picks python313t.lib only when the command
+# line defines Py_GIL_DISABLED: no such tree can be had here, so this header insists on the macro.
+INSISTING_PYCONFIG = """#if !defined(Py_GIL_DISABLED) || Py_GIL_DISABLED != 1
+#error Py_GIL_DISABLED is not 1
+#endif
+"""
+
+
+@pytest.mark.parametrize("compiler", ["mingw32", "msvc"])
+@pytest.mark.parametrize("dll,ok", [("python313t.dll", True), ("python313.dll", False)])
+def test_a_free_threaded_target_compiles_with_py_gil_disabled(wintools, tmp_path, compiler, dll, ok):
+    tree = tmp_path / "py313"
+    (tree / "libs").mkdir(parents=True)
+    (tree / "include").mkdir()
+    for name, text in (("pyconfig.h", INSISTING_PYCONFIG), ("Python.h", '#include "pyconfig.h"\n'),
+                       ("patchlevel.h", "#define PY_MAJOR_VERSION 3\n#define PY_MINOR_VERSION 13\n")):
+        (tree / "include" / name).write_text(text)
+    (tree / dll).write_bytes(b"")
+    project = tmp_path / "m"
+    project.mkdir()
+    (project / "m.c").write_text("#include <Python.h>\nint m_value = Py_GIL_DISABLED;\n")
+    (project / "pyproject.toml").write_text('[tool.ninjagen]\next-modules = [{ name = "m", sources = ["m.c"] }]\n')
+    assert main(["configure", "-C", str(project), "--python", str(tree), "--compiler", compiler]) == 0
+    targets = subprocess.run([ninja_binary(), "-t", "targets", "rule", "cc"], cwd=project, capture_output=True,
+                             text=True, check=True).stdout.split()
+    assert len(targets) == 1
+    proc = _build(project, wintools, compiler, *targets)
+    assert (proc.returncode == 0) == ok, proc.stdout + proc.stderr
+    assert ok or "Py_GIL_DISABLED is not 1" in proc.stdout
 
 
 def test_msvc_deps_track_a_header_through_show_includes(wintools, sample):

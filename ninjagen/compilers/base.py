@@ -285,6 +285,11 @@ class CCompiler:
         """
         return []
 
+    def python_library(self, separator: str = "") -> str:
+        """The target's Python library: ``python312``, ``python3.12`` (*separator* ``"."``), ``python313t``."""
+        major, minor = self.target.version
+        return f"python{major}{separator}{minor}{'t' if self.target.free_threaded else ''}"
+
     def join_args(self, args: Sequence[str]) -> str:
         """One command-line string for *args*, quoted for how ninja runs commands."""
         raise NotImplementedError
@@ -382,7 +387,24 @@ class CCompiler:
         for m in extra:
             if not isinstance(m, tuple) or not 1 <= len(m) <= 2:
                 raise ConfigError(f"bad macro definition {m!r}: each macro must be a 1- or 2-tuple")
-        return extra + list(self.macros)  # distutils' order: the call's, then the compiler's
+        given = extra + list(self.macros)  # distutils' order: the call's, then the compiler's
+        named = {m[0] for m in given}
+        return given + [m for m in self.target_macros() if m[0] not in named]
+
+    #: whether the target's pyconfig.h is the hand-written Windows one, which leaves
+    #: ``Py_GIL_DISABLED`` to the command line (a pyconfig.h made by configure defines it)
+    windows_pyconfig: ClassVar[bool] = False
+
+    def target_macros(self) -> list[MacroSpec]:
+        """Macros every compile for this target needs and its headers do not define.
+
+        A free-threaded Windows CPython: ``Py_GIL_DISABLED=1``, as setuptools'
+        build_ext adds it; with it the Windows pyconfig.h links ``pythonXYt.lib``.
+        A macro the call or the compiler already names is left as they have it.
+        """
+        if self.windows_pyconfig and self.target.free_threaded:
+            return [("Py_GIL_DISABLED", "1")]
+        return []
 
     def preprocess_options(self, macros: Optional[Sequence[MacroSpec]], include_dirs: Optional[Iterable[str]]) -> list[str]:
         # gcc hands "-I@x" on to cc1 as "-I" "@x", which cc1 reads as a response file

@@ -28,6 +28,7 @@ class BCPPCompiler(WindowsFileNames, CCompiler):
     verified_by = "golden files and commands parsed back into arguments (the tools are proprietary)"
     template = "bcpp"
     compile_rules = ("cc",)
+    windows_pyconfig = True
 
     executables: ClassVar[dict[str, Optional[list[str]]]] = {
         "compiler": ["bcc32.exe"],
@@ -67,8 +68,7 @@ class BCPPCompiler(WindowsFileNames, CCompiler):
         return None
 
     def python_link_libraries(self, limited_api: bool = False) -> list[str]:
-        major, minor = self.target.version
-        return ["python3" if limited_api else f"python{major}{minor}"]
+        return ["python3" if limited_api else self.python_library()]
 
     def join_args(self, args: list[str]) -> str:  # type: ignore[override]
         return msvc_join(args)  # Borland's C runtime splits a command line as Microsoft's does

@@ -11,12 +11,21 @@ graph, never inside ``link()``), and a cross toolchain's prefix
 from __future__ import annotations
 
 import os
+import shutil
 from typing import ClassVar, Mapping, Optional, Union
 
+from ..errors import ConfigError
 from ..graph import Edge
 from .unix import UnixCCompiler
 
-__all__ = ["CygwinCCompiler", "Mingw32CCompiler"]
+__all__ = ["CygwinCCompiler", "Mingw32CCompiler", "MINGW_PREFIXES"]
+
+#: Windows target platform -> (MinGW-w64 cross prefix, the Debian package that installs its gcc)
+MINGW_PREFIXES: dict[str, tuple[str, Optional[str]]] = {
+    "win-amd64": ("x86_64-w64-mingw32-", "gcc-mingw-w64-x86-64"),
+    "win32": ("i686-w64-mingw32-", "gcc-mingw-w64-i686"),
+    "win-arm64": ("aarch64-w64-mingw32-", None),  # llvm-mingw has it; Debian has no gcc for it
+}
 
 
 class CygwinCCompiler(UnixCCompiler):
@@ -42,6 +51,9 @@ class CygwinCCompiler(UnixCCompiler):
     environment_variables: ClassVar[tuple[str, ...]] = ("CC", "CXX", "AR", "ARFLAGS")
     #: words that select this port's runtime (Cygwin's; MinGW has none)
     runtime_flag: ClassVar[list[str]] = ["-mcygwin"]
+    #: Cygwin's CPython is built by its configure script, whose pyconfig.h defines
+    #: Py_GIL_DISABLED for a free-threaded build: nothing to add on the command line
+    windows_pyconfig = False
 
     def customize(self, environ: Mapping[str, str]) -> None:
         """Commands as distutils' cygwinccompiler sets them; CC / CXX / AR override."""
@@ -67,8 +79,7 @@ class CygwinCCompiler(UnixCCompiler):
         return []  # Windows finds a DLL beside the module that loads it; there is no rpath
 
     def python_link_libraries(self, limited_api: bool = False) -> list[str]:
-        major, minor = self.target.version
-        return [f"python{major}.{minor}"]
+        return [self.python_library(".")]
 
     def toolchain_variables(self) -> dict[str, str]:
         variables = super().toolchain_variables()
@@ -121,12 +132,32 @@ class Mingw32CCompiler(CygwinCCompiler):
     verified_by = "golden files; built with mingw-w64, imported and called by a Windows CPython under wine"
     dylib_lib_format = "%s%s"
     runtime_flag: ClassVar[list[str]] = []
+    windows_pyconfig = True
 
     def python_link_libraries(self, limited_api: bool = False) -> list[str]:
-        major, minor = self.target.version
-        return ["python3" if limited_api else f"python{major}{minor}"]
+        return ["python3" if limited_api else self.python_library()]
 
     def customize(self, environ: Mapping[str, str]) -> None:
+        """As Cygwin's; a target for another OS, with no prefix and no ``CC`` given, gets its cross prefix."""
+        if not self.cross_prefix and "CC" not in environ and not self.target.runs_here:
+            self.cross_prefix = self.default_cross_prefix()
         super().customize(environ)
         for key in ("linker_so_cxx", "linker_exe_cxx"):
             self.set_executable(key, self.command(key) + ["-static-libgcc", "-static-libstdc++"])
+
+    def default_cross_prefix(self) -> str:
+        """The MinGW-w64 prefix for the target's architecture, if its gcc is on PATH.
+
+        Without it the host's own gcc would compile, and fail far away (``pyconfig.h``
+        wants ``io.h``, which only a Windows toolchain has).
+        """
+        platform = self.target.platform
+        if platform not in MINGW_PREFIXES:
+            raise ConfigError(f"no MinGW-w64 cross compiler is known for target platform {platform!r}; "
+                              "pass --cross-prefix")
+        prefix, package = MINGW_PREFIXES[platform]
+        if shutil.which(prefix + "gcc") is None:
+            install = f"install it (Debian: {package})" if package else "install it"
+            raise ConfigError(f"{prefix}gcc (the MinGW-w64 cross compiler for {platform}) was not found on PATH; "
+                              f"{install} or pass --cross-prefix")
+        return prefix

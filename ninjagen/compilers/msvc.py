@@ -30,6 +30,7 @@ class MSVCCompiler(WindowsFileNames, CCompiler):
                    "imported and called by a Windows CPython under wine")
     template = "msvc"
     compile_rules = ("cc", "cxx")
+    windows_pyconfig = True
     supports_launcher = True
 
     executables: ClassVar[dict[str, Optional[list[str]]]] = {
