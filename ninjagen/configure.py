@@ -15,8 +15,8 @@ import json
 import os
 import sys
 import tempfile
-from dataclasses import asdict, dataclass
-from typing import Iterator, Mapping, Optional, Sequence
+from dataclasses import asdict, dataclass, replace
+from typing import Any, Iterator, Mapping, Optional, Sequence
 
 from . import __version__
 from .atomic import atomic_write
@@ -37,7 +37,7 @@ from .state import (BUILD_NINJA, COMPILE_COMMANDS, DEFAULT_BUILD_DIR, STATE_FORM
 from .target import Target
 from .translators import translate_sources
 
-__all__ = ["configure", "ConfigureResult", "BuiltExtension", "forget_build_log"]
+__all__ = ["configure", "generate", "ConfigureResult", "BuiltExtension", "forget_build_log"]
 
 
 @dataclass(frozen=True)
@@ -237,55 +237,54 @@ def _compile_commands_by_ninja(cc: CCompiler, text: str, build_dir: str) -> str:
 def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension]] = None,
               libraries: Sequence[StaticLibrary] = (), shared_libraries: Sequence[SharedLibrary] = (),
               package_dir: Optional[Mapping[str, str]] = None, outputs: Optional[Mapping[str, str]] = None,
-              setup_py: Optional[str] = None, target: Optional[Target] = None, build_dir: Optional[str] = None,
-              build_ninja: str = BUILD_NINJA, python: Optional[str] = None, compiler: Optional[str] = None,
-              cross_prefix: Optional[str] = None, link_jobs: Optional[int] = None, dry_run: bool = False,
-              force: bool = False, environ: Optional[Mapping[str, str]] = None,
-              launcher: Optional[str] = None) -> ConfigureResult:
+              target: Optional[Target] = None, build_ninja: str = BUILD_NINJA, dry_run: bool = False,
+              force: bool = False, environ: Optional[Mapping[str, str]] = None, **options: Any) -> ConfigureResult:
     """Generate build.ninja and compile_commands.json for a project.
 
     Without *extensions*, the project's pyproject.toml (or its setup.py: always
-    with *setup_py*, else when pyproject.toml declares none) says what to build,
-    and build.ninja regenerates itself when those files change.  With them (a
-    script's own list), nothing is read and there is no regeneration rule;
-    *outputs* may then place modules (extension name -> path).  The target
-    Python is *target* if given, else the interpreter or Windows CPython folder
-    at *python*, else the running interpreter.  *build_ninja* is where the
-    ninja file goes; compile_commands.json goes beside it.  *launcher* (or
-    ``$NINJAGEN_LAUNCHER``, or ``[tool.ninjagen] launcher``) goes in front of compiles.
+    with ``setup_py=``, else when pyproject.toml declares none) says what to
+    build, and build.ninja regenerates itself when those files change.  With
+    them (a script's own list), nothing is read and there is no regeneration
+    rule; *outputs* may then place modules (extension name -> path).  *options*
+    are those of ``ninjagen configure`` (:class:`ConfigureOptions`: ``build_dir``,
+    ``python``, ``compiler``, ``cross_prefix``, ``link_jobs``, ``setup_py``,
+    ``launcher``).  See :func:`generate`.
+    """
+    project = None
+    if extensions is not None:
+        project = ProjectConfig(list(extensions), list(libraries), list(shared_libraries), dict(package_dir or {}),
+                                outputs=dict(outputs or {}))
+    return generate(project_dir, project, ConfigureOptions(**options), target=target, build_ninja=build_ninja,
+                    dry_run=dry_run, force=force, environ=environ)
+
+
+def generate(project_dir: str, project: Optional[ProjectConfig], options: ConfigureOptions, *,
+             target: Optional[Target] = None, build_ninja: str = BUILD_NINJA, dry_run: bool = False,
+             force: bool = False, environ: Optional[Mapping[str, str]] = None) -> ConfigureResult:
+    """build.ninja, compile_commands.json and the build state for *project* (None: read the project's files).
+
+    The target Python is *target* if given, else the interpreter or Windows
+    CPython folder at ``options.python``, else the running one.  *build_ninja*
+    is where the ninja file goes; compile_commands.json goes beside it.
     """
     root = os.path.abspath(project_dir)
     if not os.path.isdir(root):
         raise ConfigError(f"project folder {project_dir} does not exist")
     environ = os.environ if environ is None else environ
+    given = options.python
+    options = replace(options, python=given and os.path.abspath(given))  # as the caller's folder names it
     with _working_dir(root):
         if target is None:  # a Target passed in is the caller's description: taken as it is
-            target = Target.from_path(python) if python else Target.current()
-            target.check_headers(f"--python {python}" if python else "")
-        from_files = extensions is None
-        if from_files:
-            config = load_project(".", setup_py, _runnable_python(target))
-        else:
-            config = ProjectConfig(list(extensions or []), list(libraries), list(shared_libraries),
-                                   dict(package_dir or {}), outputs=dict(outputs or {}))
-        options = ConfigureOptions(build_dir=build_dir, python=python and os.path.abspath(python), compiler=compiler,
-                                   cross_prefix=cross_prefix, link_jobs=link_jobs, setup_py=setup_py,
-                                   launcher=launcher) if from_files else None
-        build_dir = _prepare_build_dir(build_dir or config.build_dir or DEFAULT_BUILD_DIR, dry_run)
-        cc = new_compiler(compiler=compiler or config.compiler, dry_run=dry_run, force=force, target=target)
-        cross_prefix = cross_prefix if cross_prefix is not None else config.cross_prefix
-        cc.cross_prefix = cross_prefix or ""
-        customize_compiler(cc, environ)
-        cc.set_launcher(resolve_launcher(launcher, environ, config.launcher, check=target.os_name == os.name))
-        cc.build_dir = build_dir
-        cc.set_include_dirs(list(target.include_dirs))
-        cc.graph.pool("link_pool", link_jobs or config.link_jobs or max(1, (os.cpu_count() or 2) // 2))
+            target = Target.from_path(options.python) if options.python else Target.current()
+            target.check_headers(f"--python {given}" if given else "")
+        config = project or load_project(".", options.setup_py, _runnable_python(target))
+        build_dir = _prepare_build_dir(options.build_dir or config.build_dir or DEFAULT_BUILD_DIR, dry_run)
+        cc = _compiler(config, options, target, environ, build_dir, dry_run, force)
         built = _add_everything(cc, config, build_dir)
         apply_heavy_pool(cc, config.extensions, built, config.heavy_jobs or 1)
-
         compdb_path = os.path.join(os.path.dirname(build_ninja), COMPILE_COMMANDS)
         inputs: list[str] = []
-        if options is not None:
+        if project is None:
             inputs = regeneration_inputs([PYPROJECT, *config.inputs], template_path(cc.template),
                                          target.sysconfig_file)
             add_regeneration(cc.graph, sys.executable, options.argv(), inputs, build_ninja, compdb_path)
@@ -301,7 +300,7 @@ def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension
                   f"{compdb_path} and {state_file}")
             return result
         state = BuildState(root, build_dir, version=__version__, python=target.python, configured_by=sys.executable,
-                           prefix=sys.prefix, options=options,
+                           prefix=sys.prefix, options=options if project is None else None,
                            environment={k: environ.get(k) for k in (*cc.environment_variables, LAUNCHER_ENV)},
                            extensions=[asdict(b) for b in built], inputs=[_shown_from(root, p) for p in inputs],
                            format=STATE_FORMAT)
@@ -314,9 +313,23 @@ def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension
         return result
 
 
+def _compiler(config: ProjectConfig, options: ConfigureOptions, target: Target, environ: Mapping[str, str],
+              build_dir: str, dry_run: bool, force: bool) -> CCompiler:
+    """The compiler for *target*, customized as setuptools would, with the project's pools and launcher."""
+    cc = new_compiler(compiler=options.compiler or config.compiler, dry_run=dry_run, force=force, target=target)
+    cross_prefix = options.cross_prefix if options.cross_prefix is not None else config.cross_prefix
+    cc.cross_prefix = cross_prefix or ""
+    customize_compiler(cc, environ)
+    cc.set_launcher(resolve_launcher(options.launcher, environ, config.launcher, check=target.runs_here))
+    cc.build_dir = build_dir
+    cc.set_include_dirs(list(target.include_dirs))
+    cc.graph.pool("link_pool", options.link_jobs or config.link_jobs or max(1, (os.cpu_count() or 2) // 2))
+    return cc
+
+
 def _runnable_python(target: Target) -> str:
     """The Python that runs a setup.py: the target's when it runs here, else this one."""
-    if target.os_name == os.name and os.path.isfile(target.python):
+    if target.runs_here and os.path.isfile(target.python):
         return target.python
     return sys.executable
 
@@ -342,7 +355,7 @@ def _add_everything(cc: CCompiler, config: ProjectConfig, build_dir: str) -> lis
         seen.add(ext.name)
     languages = {cc.detect_language(e.sources) or "c" for e in config.extensions}
     languages |= {e.language for e in config.extensions if e.language}
-    if cc.target.os_name == os.name:  # a build for another OS may well be generated where its tools are not
+    if cc.target.runs_here:  # a build for another OS may well be generated where its tools are not
         cc.check_tools(languages, archives=bool(config.libraries))
 
     lib_dir = os.path.join(build_dir, "lib")
