@@ -6,8 +6,7 @@ statements instead of running the compiler; ``configure()`` turns a project
 into ``build.ninja`` and ``compile_commands.json``.
 """
 
-__version__ = "0.1.0"
-
+from ._version import __version__
 from .compilers import (  # noqa: E402
     CCompiler,
     customize_compiler,

@@ -12,7 +12,7 @@ import os
 import sys
 from typing import NoReturn, Optional, Sequence
 
-from . import __version__
+from ._version import __version__
 from .errors import NinjagenError
 
 __all__ = ["build_parser", "main", "console_main"]

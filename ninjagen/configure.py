@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Iterator, Mapping, Optional, Sequence
 
-from . import __version__
+from ._version import __version__
 from .atomic import atomic_write
 from .compilers import customize_compiler, new_compiler
 from .compilers.base import CCompiler

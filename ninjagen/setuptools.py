@@ -26,6 +26,7 @@ from setuptools.command.build_clib import build_clib as _build_clib
 from setuptools.command.build_ext import build_ext as _build_ext
 
 from .project import StaticLibrary
+from .state import DEFAULT_BUILD_DIR
 from .errors import NinjagenError
 from .extension import Extension
 from .translators import swig_python_module
@@ -108,7 +109,7 @@ class build_ext(_build_ext):
         """The folder of the graph: build_temp, unless that is a throw-away folder outside the project."""
         build_temp = os.path.abspath(self.build_temp)
         if not build_temp.startswith(os.path.join(root, "")):
-            build_temp = os.path.join(root, "build", f"ninjagen.{get_platform()}-{sys.implementation.cache_tag}")
+            build_temp = os.path.join(root, DEFAULT_BUILD_DIR, f"ninjagen.{get_platform()}-{sys.implementation.cache_tag}")
         return os.path.relpath(build_temp, root)
 
     def _ninjagen_run(self) -> None:

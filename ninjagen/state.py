@@ -16,7 +16,7 @@ import sys
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Mapping, Optional
 
-from . import __version__
+from ._version import __version__
 
 __all__ = ["BUILD_NINJA", "COMPILE_COMMANDS", "STATE_NAME", "DEFAULT_BUILD_DIR", "STATE_MARKER",
            "ConfigureOptions", "BuildState", "read_state", "state_file_of"]

@@ -11,14 +11,14 @@ import json
 import os
 import re
 import struct
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from . import _pyinfo
-from .errors import ConfigError
+from .errors import ConfigError, NinjagenError
+from .process import run
 
 __all__ = ["Target"]
 
@@ -123,11 +123,8 @@ class Target:
         if os.path.realpath(python) == os.path.realpath(sys.executable):
             return cls.current()
         try:
-            proc = subprocess.run(
-                [str(exe), "-I", _pyinfo.__file__],
-                capture_output=True, text=True, timeout=60,
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
+            proc = run([str(exe), "-I", _pyinfo.__file__], timeout=60)
+        except NinjagenError as exc:
             raise ConfigError(f"--python {python}: cannot run it ({exc})") from None
         if proc.returncode != 0:
             last = (proc.stderr.strip().splitlines() or ["no output"])[-1]

@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Iterable, Mapping, Optional, Sequence, Union
 from ..errors import CompileError, ConfigError
 from ..extension import LANGUAGES, SOURCE_LANGUAGES
 from ..graph import BuildGraph, Edge, forget_build_log
+from ..state import DEFAULT_BUILD_DIR
 from ..target import Target
 
 __all__ = ["CCompiler", "WindowsFileNames", "gen_preprocess_options", "gen_lib_options"]
@@ -161,7 +162,7 @@ class CCompiler:
         self.target = target if target is not None else Target.current()
         self.graph = graph if graph is not None else BuildGraph()
         #: where probes keep their cache and scratch files
-        self.build_dir = "build"
+        self.build_dir = DEFAULT_BUILD_DIR
         #: a cross toolchain's prefix, e.g. "x86_64-w64-mingw32-" (toolchains that use one)
         self.cross_prefix = ""
         self.macros: list[MacroSpec] = []
