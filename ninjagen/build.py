@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence
 
-from .configure import configure, forget_build_log
+from .configure import configure, forget_build_log, generate
 from .errors import BuildError, ConfigError
 from .runner import run_ninja
 from .state import BUILD_NINJA, BuildState, read_state
@@ -38,7 +38,7 @@ def ensure_configured(project_dir: str) -> BuildState:
         if reason is None:
             return state
         print(f"ninjagen: {reason}; reconfiguring", file=sys.stderr)
-        configure(root, **asdict(state.reconfigure_options()))
+        generate(root, None, state.reconfigure_options())
     state = read_state(root)
     if state is None:
         raise ConfigError(f"configure wrote no readable state for {root}")
