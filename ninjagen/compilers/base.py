@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Iterable, Mapping, Optional, Sequence, Union
 from ..errors import CompileError, ConfigError
 from ..extension import LANGUAGES, SOURCE_LANGUAGES
 from ..graph import BuildGraph, Edge, forget_build_log
+from ..probe import Probe, run_command, succeeds
 from ..target import Target
 
 __all__ = ["CCompiler", "WindowsFileNames", "gen_preprocess_options", "gen_lib_options"]
@@ -90,6 +91,21 @@ def _as_list(value: Optional[Iterable[str]], what: str) -> list[str]:
     if isinstance(value, str):
         raise ConfigError(f"{what} must be a list of strings, not the string {value!r}")
     return [os.fspath(v) for v in value]
+
+
+def _function_program(funcname: str, includes: list[str]) -> str:
+    """A C program that needs *funcname* to link.
+
+    Without headers it is declared and called, as in distutils; with headers
+    its address is taken instead, so that a function with parameters (strlen)
+    is found too, where distutils' bare call fails to compile.
+    """
+    if not includes:
+        return f"int {funcname}(void);\nint main(void)\n{{\n    {funcname}();\n    return 0;\n}}\n"
+    lines = [f'#include "{inc}"' for inc in includes]
+    lines += ["int main(void)", "{", f"    void (*volatile p)(void) = (void (*)(void)){funcname};",
+              "    return p == 0;", "}", ""]
+    return "\n".join(lines)
 
 
 class WindowsFileNames:
@@ -559,8 +575,6 @@ class CCompiler:
 
     def spawn(self, cmd: Sequence[str]) -> None:
         """Run *cmd* now (configure time only); a failure raises with its output."""
-        from ..probe import run_command
-
         self.announce(" ".join(cmd))
         if not self.dry_run:
             run_command(list(cmd))
@@ -577,11 +591,23 @@ class CCompiler:
     def has_function(self, funcname: str, includes: Optional[Sequence[str]] = None,
                      include_dirs: Optional[Sequence[str]] = None, libraries: Optional[Sequence[str]] = None,
                      library_dirs: Optional[Sequence[str]] = None) -> bool:
-        """Whether a program calling *funcname* compiles and links (cached)."""
-        from ..probe import has_function
+        """Whether a program calling *funcname* compiles and links (cached in the build folder).
 
-        return has_function(self, funcname, list(includes or []), list(include_dirs or []),
-                            list(libraries or []), list(library_dirs or []))
+        It is compiled and linked with this compiler's own commands (``compile_argv``,
+        ``link_exe_argv``), from the project folder: include and library folders are relative to it.
+        """
+        pp_opts = self.preprocess_options(None, list(include_dirs or []))
+        lib_opts = gen_lib_options(self, list(library_dirs or []) + self.library_dirs, [],
+                                   list(libraries or []) + self.libraries)
+
+        def commands(scratch: str) -> list[list[str]]:
+            src = os.path.join(scratch, "probe.c")
+            obj = os.path.join(scratch, "probe" + self.obj_extension)
+            exe = os.path.join(scratch, self.executable_filename("probe"))
+            return [self.compile_argv(src, obj, pp_opts), self.link_exe_argv([obj], exe, lib_opts)]
+
+        program = Probe({"probe.c": _function_program(funcname, list(includes or []))}, commands)
+        return succeeds(program, self.build_dir, dry_run=self.dry_run)
 
     # argv builders for the probes: the same words a build statement runs
     def compile_argv(self, src: str, obj: str, pp_opts: list[str]) -> list[str]:
