@@ -149,16 +149,21 @@ def _add_shared_library(cc: CCompiler, lib: SharedLibrary, config: ProjectConfig
     return out_dir
 
 
-def _runtime_dirs(ext: Extension, config: ProjectConfig, shared_dirs: dict[str, str], target: Target) -> list[str]:
-    """``$ORIGIN``-relative run paths to the shared libraries *ext* links (POSIX only)."""
-    if target.os_name != "posix":
-        return []  # Windows finds a DLL beside the module that loads it
+def _runtime_dirs(ext: Extension, config: ProjectConfig, shared_dirs: dict[str, str], cc: CCompiler) -> list[str]:
+    """Run paths, relative to the module's own folder, to the shared libraries *ext* links.
+
+    The compiler spells that folder (``$ORIGIN``, ``@loader_path``); without run
+    paths (Windows) there are none.
+    """
+    origin = cc.runtime_origin()
+    if not origin:
+        return []
     here = _module_dir(ext.name, config.package_dir) or "."
     dirs = []
     for lib in ext.libraries:
         if lib in shared_dirs:
             rel = os.path.relpath(shared_dirs[lib] or ".", here)
-            dirs.append("$ORIGIN" if rel == "." else f"$ORIGIN/{rel}")
+            dirs.append(origin if rel == "." else f"{origin}/{rel}")
     return list(dict.fromkeys(dirs))
 
 
@@ -183,7 +188,7 @@ def _add_extension(cc: CCompiler, ext: Extension, config: ProjectConfig, build_d
             objects + ext.extra_objects, output,
             libraries=ext.libraries + cc.python_link_libraries(limited_api=bool(ext.py_limited_api)),
             library_dirs=ext.library_dirs + extra_library_dirs + list(target.library_dirs),
-            runtime_library_dirs=ext.runtime_library_dirs + _runtime_dirs(ext, config, shared_dirs, target),
+            runtime_library_dirs=ext.runtime_library_dirs + _runtime_dirs(ext, config, shared_dirs, cc),
             export_symbols=[f"PyInit_{ext.module_name}"] + ext.export_symbols,
             extra_postargs=ext.extra_link_args, build_temp=obj_dir,
             target_lang=ext.language or translated.language or cc.detect_language(translated.sources),

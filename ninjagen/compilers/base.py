@@ -285,6 +285,13 @@ class CCompiler:
     def runtime_library_dir_option(self, dir: str) -> Union[str, list[str]]:
         raise NotImplementedError
 
+    def runtime_origin(self) -> str:
+        """How a run path names the folder of the module that loads it; "" when run paths do not exist.
+
+        Windows (this default) finds a DLL beside the module that loads it, with no run path.
+        """
+        return ""
+
     def library_option(self, lib: str) -> str:
         raise NotImplementedError
 

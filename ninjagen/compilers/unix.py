@@ -171,6 +171,10 @@ class UnixCCompiler(CCompiler):
             return "-Wl,--enable-new-dtags,-R" + dir
         return "-Wl,-R" + dir
 
+    def runtime_origin(self) -> str:
+        # ELF loaders (Linux, the BSDs) expand $ORIGIN; macOS's dyld knows @loader_path instead
+        return "@loader_path" if self.target.sys_platform == "darwin" else "$ORIGIN"
+
     def debug_compile_args(self) -> list[str]:
         return ["-g"]
 
