@@ -52,7 +52,8 @@ RECORD = installation_record()
 
 def generate(project: Path, toolchain: str, **kwargs) -> tuple[str, dict[str, str]]:
     """build.ninja's text and the generated files, with this machine's paths made neutral."""
-    result = configure(str(project), target=TARGETS[toolchain], compiler=toolchain, link_jobs=2,
+    kwargs.setdefault("target", TARGETS[toolchain])
+    result = configure(str(project), compiler=toolchain, link_jobs=2,
                        cross_prefix="x86_64-w64-mingw32-" if toolchain == "mingw32" else None,
                        environ=ENVIRONMENT, dry_run=True, **kwargs)
     text = result.text.replace(sys.executable, "PYTHON").replace(templates_dir(), "TEMPLATES")
@@ -162,3 +163,46 @@ def test_msvc_quoting_of_awkward_values(tmp_path, capsys):
     args = msvc_split(dict(edge.variables)["args"])
     assert f"/DV={value}" in args and "/Imy dir\\" in args
 
+
+
+# ------------------------------------------------------------------ a macOS target
+# The unix compiler for a macOS Python: its own golden files (<sample>-macos.ninja),
+# and run paths that dyld understands.
+MACOS = Target(
+    python="/Library/Frameworks/Python.framework/Versions/3.12/bin/python3.12", version=(3, 12),
+    platform="macosx-11.0-arm64", sys_platform="darwin", os_name="posix",
+    include_dirs=("/Library/Frameworks/Python.framework/Versions/3.12/include/python3.12",),
+    config={"CC": "clang", "CXX": "clang++", "CFLAGS": "-fno-strict-overflow -Wsign-compare -DNDEBUG -g -O3 -Wall",
+            "CCSHARED": "", "LDSHARED": "clang -bundle -undefined dynamic_lookup",
+            "LDCXXSHARED": "clang++ -bundle -undefined dynamic_lookup", "AR": "ar", "ARFLAGS": "rcs",
+            "EXT_SUFFIX": ".cpython-312-darwin.so", "SHLIB_SUFFIX": ".so"},
+)
+MACOS_SAMPLES = ["hello", "shared"]
+
+
+def _assert_golden(golden: Path, text: str) -> None:
+    """*text* equals *golden* (NINJAGEN_UPDATE_GOLDEN=1 rewrites it; a mismatch leaves ``.actual`` beside it)."""
+    actual = golden.with_name(golden.name + ".actual")
+    if os.environ.get("NINJAGEN_UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    if text != (golden.read_text(encoding="utf-8") if golden.exists() else ""):
+        actual.write_text(text, encoding="utf-8")
+        pytest.fail(f"{golden} differs from the generated file; the actual output is in {actual}")
+    actual.unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("name", MACOS_SAMPLES)
+def test_golden_build_ninja_for_macos(sample, name, capsys):
+    text, _ = generate(sample(name), "unix", target=MACOS)
+    _assert_golden(GOLDEN / "unix" / f"{name}-macos.ninja", text)
+
+
+def test_macos_run_paths_name_the_loader_path(sample, capsys):
+    project = sample("shared")
+    text, _ = generate(project, "unix", target=MACOS)
+    links = {out: v for out, rule, v in _edge_variables(text) if rule == "link_so"}
+    bump = shlex.split(links["src/counter/_bump.cpython-312-darwin.so"]["rsp_args"])
+    assert "-Wl,-rpath,@loader_path" in bump
+    assert "$ORIGIN" not in text
+    linux, _ = generate(project, "unix")
+    assert "-Wl,--enable-new-dtags,-R$$ORIGIN" in linux and "@loader_path" not in linux
