@@ -14,12 +14,12 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from dataclasses import asdict, dataclass
 from typing import Iterator, Mapping, Optional, Sequence
 
 from . import __version__
 from .atomic import atomic_write
+from .compdb import compile_commands
 from .compilers import customize_compiler, new_compiler
 from .compilers.base import CCompiler
 from .config import PYPROJECT, ProjectConfig, SharedLibrary, StaticLibrary, load_project
@@ -30,7 +30,6 @@ from .launchers import LAUNCHER_ENV, resolve_launcher
 from .pools import apply_heavy_pool
 from .regenerate import add_regeneration, regeneration_inputs
 from .rules import template_path
-from .runner import run_ninja
 from .state import (BUILD_NINJA, COMPILE_COMMANDS, DEFAULT_BUILD_DIR, STATE_FORMAT, STATE_MARKER, STATE_NAME,
                     BuildState, ConfigureOptions)
 from .target import Target
@@ -208,34 +207,9 @@ def _check_distinct_outputs(built: Sequence[BuiltExtension]) -> None:
 
 
 def _compile_commands(cc: CCompiler, text: str, build_dir: str) -> str:
-    """compile_commands.json: what ``ninja -t compdb`` says of *text*, without starting ninja.
-
-    The graph evaluates the commands as ninja does (tests/test_compdb_inprocess.py
-    holds the two equal); where it does not model ninja (Windows), ninja says.
-    """
-    compdb = cc.graph.compile_commands(rule_names=cc.compile_rules, directory=os.getcwd(), rules=cc.rules(),
-                                       variables=cc.toolchain_variables(), build_dir=build_dir)
-    return compdb if compdb is not None else _compile_commands_by_ninja(cc, text, build_dir)
-
-
-def _compile_commands_by_ninja(cc: CCompiler, text: str, build_dir: str) -> str:
-    """compile_commands.json, produced by ninja itself from the new file (exact commands)."""
-    fd, scratch = tempfile.mkstemp(prefix=".compdb-", suffix=".ninja", dir=build_dir)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-    try:
-        proc = run_ninja(["-f", scratch, "-t", "compdb", *cc.compile_rules], cwd=".", capture=True)
-    finally:
-        os.unlink(scratch)
-    if proc.returncode != 0:
-        raise NinjagenError(f"ninja rejected the generated file: {proc.stderr.strip() or proc.stdout.strip()}")
-    entries = json.loads(proc.stdout)
-    for entry in entries:
-        for key in ("file", "output"):
-            if key in entry:
-                entry[key] = os.path.normpath(os.path.join(entry["directory"], entry[key]))
-    # one entry a line: readable, and json's fast encoder (indent= makes it slow)
-    return "[\n" + ",\n".join(json.dumps(e, ensure_ascii=False) for e in entries) + "\n]\n"
+    """compile_commands.json for the new build.ninja *text* (see :mod:`ninjagen.compdb`)."""
+    return compile_commands(cc.graph, text, rule_names=cc.compile_rules, rules=cc.rules(),
+                            variables=cc.toolchain_variables(), build_dir=build_dir)
 
 
 def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension]] = None,
