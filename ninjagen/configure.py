@@ -14,12 +14,12 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Iterator, Mapping, Optional, Sequence
 
 from ._version import __version__
 from .atomic import atomic_write
+from .compdb import compile_commands
 from .compilers import customize_compiler, new_compiler
 from .compilers.base import CCompiler
 from .config import PYPROJECT, load_project
@@ -31,7 +31,6 @@ from .launchers import LAUNCHER_ENV, resolve_launcher
 from .pools import apply_heavy_pool
 from .regenerate import add_regeneration, regeneration_inputs
 from .rules import template_path
-from .runner import run_ninja
 from .state import (BUILD_NINJA, COMPILE_COMMANDS, DEFAULT_BUILD_DIR, STATE_FORMAT, STATE_MARKER, STATE_NAME,
                     BuildState, ConfigureOptions)
 from .target import Target
@@ -150,16 +149,21 @@ def _add_shared_library(cc: CCompiler, lib: SharedLibrary, config: ProjectConfig
     return out_dir
 
 
-def _runtime_dirs(ext: Extension, config: ProjectConfig, shared_dirs: dict[str, str], target: Target) -> list[str]:
-    """``$ORIGIN``-relative run paths to the shared libraries *ext* links (POSIX only)."""
-    if target.os_name != "posix":
-        return []  # Windows finds a DLL beside the module that loads it
+def _runtime_dirs(ext: Extension, config: ProjectConfig, shared_dirs: dict[str, str], cc: CCompiler) -> list[str]:
+    """Run paths, relative to the module's own folder, to the shared libraries *ext* links.
+
+    The compiler spells that folder (``$ORIGIN``, ``@loader_path``); without run
+    paths (Windows) there are none.
+    """
+    origin = cc.runtime_origin()
+    if not origin:
+        return []
     here = _module_dir(ext.name, config.package_dir) or "."
     dirs = []
     for lib in ext.libraries:
         if lib in shared_dirs:
             rel = os.path.relpath(shared_dirs[lib] or ".", here)
-            dirs.append("$ORIGIN" if rel == "." else f"$ORIGIN/{rel}")
+            dirs.append(origin if rel == "." else f"{origin}/{rel}")
     return list(dict.fromkeys(dirs))
 
 
@@ -184,7 +188,7 @@ def _add_extension(cc: CCompiler, ext: Extension, config: ProjectConfig, build_d
             objects + ext.extra_objects, output,
             libraries=ext.libraries + cc.python_link_libraries(limited_api=bool(ext.py_limited_api)),
             library_dirs=ext.library_dirs + extra_library_dirs + list(target.library_dirs),
-            runtime_library_dirs=ext.runtime_library_dirs + _runtime_dirs(ext, config, shared_dirs, target),
+            runtime_library_dirs=ext.runtime_library_dirs + _runtime_dirs(ext, config, shared_dirs, cc),
             export_symbols=[f"PyInit_{ext.module_name}"] + ext.export_symbols,
             extra_postargs=ext.extra_link_args, build_temp=obj_dir,
             target_lang=ext.language or translated.language or cc.detect_language(translated.sources),
@@ -204,34 +208,9 @@ def _check_distinct_outputs(built: Sequence[BuiltExtension]) -> None:
 
 
 def _compile_commands(cc: CCompiler, text: str, build_dir: str) -> str:
-    """compile_commands.json: what ``ninja -t compdb`` says of *text*, without starting ninja.
-
-    The graph evaluates the commands as ninja does (tests/test_compdb_inprocess.py
-    holds the two equal); where it does not model ninja (Windows), ninja says.
-    """
-    compdb = cc.graph.compile_commands(rule_names=cc.compile_rules, directory=os.getcwd(), rules=cc.rules(),
-                                       variables=cc.toolchain_variables(), build_dir=build_dir)
-    return compdb if compdb is not None else _compile_commands_by_ninja(cc, text, build_dir)
-
-
-def _compile_commands_by_ninja(cc: CCompiler, text: str, build_dir: str) -> str:
-    """compile_commands.json, produced by ninja itself from the new file (exact commands)."""
-    fd, scratch = tempfile.mkstemp(prefix=".compdb-", suffix=".ninja", dir=build_dir)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-    try:
-        proc = run_ninja(["-f", scratch, "-t", "compdb", *cc.compile_rules], cwd=".", capture=True)
-    finally:
-        os.unlink(scratch)
-    if proc.returncode != 0:
-        raise NinjagenError(f"ninja rejected the generated file: {proc.stderr.strip() or proc.stdout.strip()}")
-    entries = json.loads(proc.stdout)
-    for entry in entries:
-        for key in ("file", "output"):
-            if key in entry:
-                entry[key] = os.path.normpath(os.path.join(entry["directory"], entry[key]))
-    # one entry a line: readable, and json's fast encoder (indent= makes it slow)
-    return "[\n" + ",\n".join(json.dumps(e, ensure_ascii=False) for e in entries) + "\n]\n"
+    """compile_commands.json for the new build.ninja *text* (see :mod:`ninjagen.compdb`)."""
+    return compile_commands(cc.graph, text, rule_names=cc.compile_rules, rules=cc.rules(),
+                            variables=cc.toolchain_variables(), build_dir=build_dir)
 
 
 def configure(project_dir: str = ".", *, extensions: Optional[Sequence[Extension]] = None,

@@ -33,7 +33,7 @@ def run(argv: Sequence[str], *, cwd: Optional[str] = None, env: Optional[Mapping
                               stdin=subprocess.DEVNULL, stdout=pipe,
                               stderr=subprocess.STDOUT if capture and merge_output else pipe, timeout=timeout)
     except FileNotFoundError:
-        raise ProbeError(f"cannot run {argv[0]!r}: not found") from None
+        raise ProbeError(f"cannot run {argv[0]!r}: not found on PATH") from None
     except subprocess.TimeoutExpired:
         raise ProbeError(f"{what or argv[0]}: {host_join(argv)} did not finish within {timeout:g} s") from None
     except OSError as exc:

@@ -73,7 +73,8 @@ RECORD = installation_record()
 
 def generate(project: Path, toolchain: str, targets=TARGETS, **kwargs) -> tuple[str, dict[str, str]]:
     """build.ninja's text and the generated files, with this machine's paths made neutral."""
-    result = configure(str(project), target=targets[toolchain], compiler=toolchain, link_jobs=2,
+    kwargs.setdefault("target", targets[toolchain])
+    result = configure(str(project), compiler=toolchain, link_jobs=2,
                        cross_prefix="x86_64-w64-mingw32-" if toolchain == "mingw32" else None,
                        environ=ENVIRONMENT, dry_run=True, **kwargs)
     text = result.text.replace(sys.executable, "PYTHON").replace(templates_dir(), "TEMPLATES")
@@ -214,3 +215,58 @@ def test_free_threaded_targets_define_the_macro_where_pyconfig_does_not(sample, 
         assert [w for w in words if "Py_GIL_DISABLED" in w] == ([define] if define else [])
     for words in links:
         assert [w for w in words if w.removeprefix("-l").startswith("python3")] == ([python_lib] if python_lib else [])
+
+
+# ------------------------------------------------------------------ a macOS target
+# The unix compiler for a macOS Python: its own golden files (<sample>-macos.ninja),
+# and run paths that dyld understands.
+MACOS = Target(
+    python="/Library/Frameworks/Python.framework/Versions/3.12/bin/python3.12", version=(3, 12),
+    platform="macosx-11.0-arm64", sys_platform="darwin", os_name="posix",
+    include_dirs=("/Library/Frameworks/Python.framework/Versions/3.12/include/python3.12",),
+    config={"CC": "clang", "CXX": "clang++", "CFLAGS": "-fno-strict-overflow -Wsign-compare -DNDEBUG -g -O3 -Wall",
+            "CCSHARED": "", "LDSHARED": "clang -bundle -undefined dynamic_lookup",
+            "LDCXXSHARED": "clang++ -bundle -undefined dynamic_lookup", "AR": "ar", "ARFLAGS": "rcs",
+            "EXT_SUFFIX": ".cpython-312-darwin.so", "SHLIB_SUFFIX": ".so"},
+)
+MACOS_SAMPLES = ["hello", "shared"]
+
+
+def _assert_golden(golden: Path, text: str) -> None:
+    """*text* equals *golden* (NINJAGEN_UPDATE_GOLDEN=1 rewrites it; a mismatch leaves ``.actual`` beside it)."""
+    actual = golden.with_name(golden.name + ".actual")
+    if os.environ.get("NINJAGEN_UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    if text != (golden.read_text(encoding="utf-8") if golden.exists() else ""):
+        actual.write_text(text, encoding="utf-8")
+        pytest.fail(f"{golden} differs from the generated file; the actual output is in {actual}")
+    actual.unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("name", MACOS_SAMPLES)
+def test_golden_build_ninja_for_macos(sample, name, capsys):
+    text, _ = generate(sample(name), "unix", target=MACOS)
+    _assert_golden(GOLDEN / "unix" / f"{name}-macos.ninja", text)
+
+
+def test_macos_run_paths_name_the_loader_path(sample, capsys):
+    project = sample("shared")
+    text, _ = generate(project, "unix", target=MACOS)
+    links = {out: v for out, rule, v in _edge_variables(text) if rule == "link_so"}
+    bump = shlex.split(links["src/counter/_bump.cpython-312-darwin.so"]["rsp_args"])
+    assert "-Wl,-rpath,@loader_path" in bump
+    assert "$ORIGIN" not in text
+    linux, _ = generate(project, "unix")
+    assert "-Wl,--enable-new-dtags,-R$$ORIGIN" in linux and "@loader_path" not in linux
+
+
+def test_a_macos_shared_library_is_a_dylib_found_through_rpath(sample, capsys):
+    text, _ = generate(sample("shared"), "unix", target=MACOS)
+    edges = {out: (rule, v) for out, rule, v in _edge_variables(text)}
+    rule, library = edges["src/counter/libcounter_core.dylib"]
+    assert rule == "link_so"
+    assert shlex.split(library["ldshared"]) == ["clang", "-dynamiclib", "-undefined", "dynamic_lookup"]
+    assert shlex.split(library["post_args"]) == ["-install_name", "@rpath/libcounter_core.dylib"]
+    # the modules (bundles) relink when the library changes
+    assert "build src/counter/_bump.cpython-312-darwin.so: link_so build/obj/bde3d5412e/src/counter/_bump.o" \
+           " | src/counter/libcounter_core.dylib\n" in text

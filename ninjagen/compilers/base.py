@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Iterable, Mapping, Optional, Sequence, Union
 from ..errors import CompileError, ConfigError
 from ..extension import LANGUAGES, SOURCE_LANGUAGES
 from ..graph import BuildGraph, Edge, forget_build_log
+from ..probe import Probe, run_command, succeeds
 from ..state import DEFAULT_BUILD_DIR
 from ..target import Target
 
@@ -91,6 +92,21 @@ def _as_list(value: Optional[Iterable[str]], what: str) -> list[str]:
     if isinstance(value, str):
         raise ConfigError(f"{what} must be a list of strings, not the string {value!r}")
     return [os.fspath(v) for v in value]
+
+
+def _function_program(funcname: str, includes: list[str]) -> str:
+    """A C program that needs *funcname* to link.
+
+    Without headers it is declared and called, as in distutils; with headers
+    its address is taken instead, so that a function with parameters (strlen)
+    is found too, where distutils' bare call fails to compile.
+    """
+    if not includes:
+        return f"int {funcname}(void);\nint main(void)\n{{\n    {funcname}();\n    return 0;\n}}\n"
+    lines = [f'#include "{inc}"' for inc in includes]
+    lines += ["int main(void)", "{", f"    void (*volatile p)(void) = (void (*)(void)){funcname};",
+              "    return p == 0;", "}", ""]
+    return "\n".join(lines)
 
 
 class WindowsFileNames:
@@ -270,6 +286,13 @@ class CCompiler:
     def runtime_library_dir_option(self, dir: str) -> Union[str, list[str]]:
         raise NotImplementedError
 
+    def runtime_origin(self) -> str:
+        """How a run path names the folder of the module that loads it; "" when run paths do not exist.
+
+        Windows (this default) finds a DLL beside the module that loads it, with no run path.
+        """
+        return ""
+
     def library_option(self, lib: str) -> str:
         raise NotImplementedError
 
@@ -412,6 +435,10 @@ class CCompiler:
         dirs = [_not_an_option(d) for d in _as_list(include_dirs, "include_dirs") + list(self.include_dirs)]
         return gen_preprocess_options(self._macros(macros), dirs, self)
 
+    def linked_lib_types(self) -> tuple[str, ...]:
+        """The library_filename() kinds a ``-lfoo`` of this toolchain links: an archive or an import library."""
+        return ("static", "shared")
+
     def built_libraries(self, libraries: Sequence[str], library_dirs: Sequence[str]) -> list[str]:
         """Library files that this graph builds and that the link line names.
 
@@ -422,11 +449,11 @@ class CCompiler:
         for lib in libraries:
             lib_dir, lib = os.path.split(lib)
             for d in [lib_dir] if lib_dir else library_dirs:
-                for lib_type in ("static", "shared"):
+                for lib_type in self.linked_lib_types():
                     path = self.library_filename(lib, lib_type, output_dir=d)
                     if self.graph.produces(path):
                         found.append(path)
-        return found
+        return list(dict.fromkeys(found))
 
     # ------------------------------------------------------------- build steps
     def compile(self, sources: Sequence[str], output_dir: Optional[str] = None,
@@ -582,8 +609,6 @@ class CCompiler:
 
     def spawn(self, cmd: Sequence[str]) -> None:
         """Run *cmd* now (configure time only); a failure raises with its output."""
-        from ..probe import run_command
-
         self.announce(" ".join(cmd))
         if not self.dry_run:
             run_command(list(cmd))
@@ -600,11 +625,23 @@ class CCompiler:
     def has_function(self, funcname: str, includes: Optional[Sequence[str]] = None,
                      include_dirs: Optional[Sequence[str]] = None, libraries: Optional[Sequence[str]] = None,
                      library_dirs: Optional[Sequence[str]] = None) -> bool:
-        """Whether a program calling *funcname* compiles and links (cached)."""
-        from ..probe import has_function
+        """Whether a program calling *funcname* compiles and links (cached in the build folder).
 
-        return has_function(self, funcname, list(includes or []), list(include_dirs or []),
-                            list(libraries or []), list(library_dirs or []))
+        It is compiled and linked with this compiler's own commands (``compile_argv``,
+        ``link_exe_argv``), from the project folder: include and library folders are relative to it.
+        """
+        pp_opts = self.preprocess_options(None, list(include_dirs or []))
+        lib_opts = gen_lib_options(self, list(library_dirs or []) + self.library_dirs, [],
+                                   list(libraries or []) + self.libraries)
+
+        def commands(scratch: str) -> list[list[str]]:
+            src = os.path.join(scratch, "probe.c")
+            obj = os.path.join(scratch, "probe" + self.obj_extension)
+            exe = os.path.join(scratch, self.executable_filename("probe"))
+            return [self.compile_argv(src, obj, pp_opts), self.link_exe_argv([obj], exe, lib_opts)]
+
+        program = Probe({"probe.c": _function_program(funcname, list(includes or []))}, commands)
+        return succeeds(program, self.build_dir, dry_run=self.dry_run)
 
     # argv builders for the probes: the same words a build statement runs
     def compile_argv(self, src: str, obj: str, pp_opts: list[str]) -> list[str]:

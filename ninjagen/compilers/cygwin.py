@@ -78,6 +78,9 @@ class CygwinCCompiler(UnixCCompiler):
     def runtime_library_dir_option(self, dir: str) -> Union[str, list[str]]:
         return []  # Windows finds a DLL beside the module that loads it; there is no rpath
 
+    def runtime_origin(self) -> str:
+        return ""  # as above: no run paths on Windows
+
     def python_link_libraries(self, limited_api: bool = False) -> list[str]:
         return [self.python_library(".")]
 

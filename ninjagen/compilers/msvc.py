@@ -9,9 +9,12 @@ host: the same inputs give the same build.ninja on Linux and on Windows.
 from __future__ import annotations
 
 import os
+import shutil
 from typing import Any, ClassVar, Mapping, Optional, Union
 
+from ..errors import ConfigError, ProbeError
 from ..graph import Edge
+from ..probe import Probe, output
 from ..quoting import msvc_join
 from .base import CCompiler, WindowsFileNames
 
@@ -21,6 +24,16 @@ __all__ = ["MSVCCompiler", "DEFAULT_DEPS_PREFIX"]
 DEFAULT_DEPS_PREFIX = "Note: including file:"
 
 _VARIABLES = {"cl": "compiler", "link": "linker", "lib": "lib", "rc": "rc"}
+
+
+def _deps_prefix_in(output: str, scratch: str) -> Optional[str]:
+    """What precedes the probe header's path (somewhere in *scratch*) on its /showIncludes line."""
+    for line in output.splitlines():
+        if line.rstrip().endswith("ninjagen_probe.h"):
+            at = line.replace("\\", "/").lower().find(scratch.replace("\\", "/").lower())
+            if at > 0:
+                return line[:at].rstrip()
+    return None
 
 
 class MSVCCompiler(WindowsFileNames, CCompiler):
@@ -62,11 +75,30 @@ class MSVCCompiler(WindowsFileNames, CCompiler):
         if prefix:
             self.deps_prefix = prefix
             return
-        from ..probe import msvc_deps_prefix
-
-        detected = msvc_deps_prefix(self)
+        detected = self.detect_deps_prefix()
         if detected:
             self.deps_prefix = detected
+
+    def detect_deps_prefix(self) -> Optional[str]:
+        """The text ``cl /showIncludes`` prints before a header's path, or None without a ``cl``.
+
+        A localized Visual Studio prints its own words ("Remarque : inclusion du
+        fichier :"); ninja's ``deps = msvc`` must be told them.  Asked once, then cached.
+        """
+        cl = self.command("compiler")
+        if shutil.which(cl[0]) is None:
+            return None
+        files = {"ninjagen_probe.h": "#define NINJAGEN_PROBE 1\n",
+                 "probe.c": '#include "ninjagen_probe.h"\nint probe = NINJAGEN_PROBE;\n'}
+
+        def commands(scratch: str) -> list[list[str]]:
+            return [cl + ["/nologo", "/showIncludes", "/c", "/Tc" + os.path.join(scratch, "probe.c"),
+                          "/Fo" + os.path.join(scratch, "probe.obj")]]
+
+        try:
+            return output(Probe(files, commands), self.build_dir, _deps_prefix_in, dry_run=self.dry_run)
+        except ProbeError:
+            return None
 
     # ---------------------------------------------------------------- spellings
     option_prefix = "/"
@@ -75,8 +107,6 @@ class MSVCCompiler(WindowsFileNames, CCompiler):
         return "/LIBPATH:" + dir
 
     def runtime_library_dir_option(self, dir: str) -> Union[str, list[str]]:
-        from ..errors import ConfigError
-
         raise ConfigError("runtime_library_dirs are not supported by MSVC (Windows finds DLLs beside the module)")
 
     def library_option(self, lib: str) -> str:

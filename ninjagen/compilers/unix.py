@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from typing import Any, ClassVar, Mapping, Optional, Sequence, Union
 
@@ -154,6 +155,8 @@ class UnixCCompiler(CCompiler):
         shlib_suffix = var("SHLIB_SUFFIX")
         if shlib_suffix:
             self.shared_lib_extension = shlib_suffix  # type: ignore[misc]
+        if self.target.sys_platform == "darwin":
+            self.dylib_lib_extension = ".dylib"  # type: ignore[misc]  # as distutils' unixccompiler
 
     # ---------------------------------------------------------------- spellings
     def library_dir_option(self, dir: str) -> str:
@@ -170,6 +173,14 @@ class UnixCCompiler(CCompiler):
         if self.target.var("GNULD") == "yes":
             return "-Wl,--enable-new-dtags,-R" + dir
         return "-Wl,-R" + dir
+
+    def linked_lib_types(self) -> tuple[str, ...]:
+        # macOS's linker finds libfoo.dylib for -lfoo; SHLIB_SUFFIX there names modules (.so)
+        return ("static", "shared", "dylib") if self.target.sys_platform == "darwin" else ("static", "shared")
+
+    def runtime_origin(self) -> str:
+        # ELF loaders (Linux, the BSDs) expand $ORIGIN; macOS's dyld knows @loader_path instead
+        return "@loader_path" if self.target.sys_platform == "darwin" else "$ORIGIN"
 
     def debug_compile_args(self) -> list[str]:
         return ["-g"]
@@ -227,14 +238,26 @@ class UnixCCompiler(CCompiler):
             rule = "link_exe_cxx" if target_lang == "c++" else "link_exe"
         else:
             rule = "link_so_cxx" if target_lang == "c++" else "link_so"
-        return Edge.make(
-            output, rule, objects, implicit=implicit,
-            variables={
-                "args": self.join_args(self._front_args(debug, extra_preargs)),
-                "rsp_args": " ".join(_rsp_quote(a) for a in objects + lib_opts),
-                "post_args": self.join_args(extra_postargs),
-            },
-        )
+        variables = {
+            "args": self.join_args(self._front_args(debug, extra_preargs)),
+            "rsp_args": " ".join(_rsp_quote(a) for a in objects + lib_opts),
+            "post_args": self.join_args(extra_postargs),
+        }
+        if target_desc == self.SHARED_LIBRARY and self.target.sys_platform == "darwin":
+            variables.update(self._darwin_dylib(rule, output, extra_postargs))
+        return Edge.make(output, rule, objects, implicit=implicit, variables=variables)
+
+    def _darwin_dylib(self, rule: str, output: str, extra_postargs: list[str]) -> dict[str, str]:
+        """A library other modules link against, for macOS: a ``-dynamiclib`` found through ``@rpath``.
+
+        LDSHARED makes a ``-bundle``, which can be loaded but not linked against;
+        the statement's own linker variable shadows the file's for this one link.
+        """
+        key = "linker_so_cxx" if rule == "link_so_cxx" else "linker_so"
+        words = ["-dynamiclib" if w == "-bundle" else w for w in self.command(key)]
+        install_name = ["-install_name", "@rpath/" + os.path.basename(output)]
+        return {"ldcxxshared" if key == "linker_so_cxx" else "ldshared": self.join_args(words),
+                "post_args": self.join_args(extra_postargs + install_name)}
 
     def preprocess_edge(self, source: str, output: str, pp_opts: list[str],
                         extra_preargs: list[str], extra_postargs: list[str]) -> Edge:
