@@ -23,18 +23,13 @@ import pytest
 
 from conftest import configure, ninja, run_python, write
 from devloop import need
+from targets import WINDOWS
 
 from ninjagen import Target
 from ninjagen import configure as configure_api
 from ninjagen.cli import main
 from ninjagen.compilers import customize_compiler, new_compiler
 from ninjagen.errors import ConfigError
-
-WINDOWS = Target(
-    python="C:\\Python312\\python.exe", version=(3, 12), platform="win-amd64", sys_platform="win32", os_name="nt",
-    include_dirs=("C:\\Python312\\include",), library_dirs=("C:\\Python312\\libs",),
-    config={"EXT_SUFFIX": ".cp312-win_amd64.pyd", "SHLIB_SUFFIX": ".pyd"},
-)
 
 
 def _variables(text: str) -> dict[str, str]:
