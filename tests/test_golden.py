@@ -4,7 +4,8 @@ The targets are fixed descriptions (no file of this machine's Python shows in th
 output), so the files are the same on any host.  To regenerate them after an
 intended change:
 
-    NINJAGEN_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
+    NINJAGEN_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py   # writes them; each skips, never passes
+    python -m pytest tests/test_golden.py                            # then checks them
 
 A mismatch writes the actual output beside the golden file as ``<name>.actual``.
 """
@@ -53,10 +54,13 @@ def test_golden_build_ninja(sample, name, toolchain, capsys):
     text, _ = generate(sample(name), toolchain)
     golden = GOLDEN / toolchain / f"{name}.ninja"
     actual = golden.with_name(golden.name + ".actual")
-    if os.environ.get("NINJAGEN_UPDATE_GOLDEN"):
+    expected = golden.read_text(encoding="utf-8") if golden.exists() else ""
+    if os.environ.get("NINJAGEN_UPDATE_GOLDEN"):  # never a pass: a file compared with itself proves nothing
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(text, encoding="utf-8")
-    expected = golden.read_text(encoding="utf-8") if golden.exists() else ""
+        actual.unlink(missing_ok=True)
+        pytest.skip(f"{'updated' if text != expected else 'unchanged'} {golden}: "
+                    "re-run without NINJAGEN_UPDATE_GOLDEN to check it")
     if text != expected:
         actual.write_text(text, encoding="utf-8")
         pytest.fail(f"{golden} differs from the generated file; the actual output is in {actual}")
