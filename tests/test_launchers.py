@@ -278,6 +278,7 @@ def _expected_total(x: int) -> int:
     return sum(sum(x * (j + 3) + (x >> (j % 7)) - i for j in range(0, 300, 30)) for i in range(PARTS))
 
 
+@pytest.mark.daemons
 def test_distcc_spreads_compiles_over_two_loopback_daemons(tmp_path, distcc_daemons, monkeypatch):
     project = _distributed_project(tmp_path)
     hosts = " ".join(f"127.0.0.1:{port}/4" for _, port, _ in distcc_daemons)

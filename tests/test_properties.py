@@ -379,6 +379,7 @@ def gcc_preprocessor() -> list[str]:
 
 # --------------------------------------------------------------------------- P1
 
+@pytest.mark.slow
 @settings(**SETTINGS)
 @given(
     src=_source(OUTPUT_EXCLUDE).filter(_depfile_safe),  # the object's path repeats the source's
@@ -464,6 +465,7 @@ def test_p1_compile_arguments_reach_the_compiler_exactly(
 HEADER = "ninjagen_prop.h"
 
 
+@pytest.mark.slow
 @settings(**SETTINGS)
 @given(
     text=_text(tokens=C_TOKENS, allow_lines=True, max_size=10),
@@ -497,6 +499,7 @@ def test_p2_string_macro_reaches_the_gcc_preprocessor_exactly(
 
 # --------------------------------------------------------------------------- P3
 
+@pytest.mark.slow
 @settings(**SETTINGS)
 @given(
     text=_text(tokens=C_TOKENS, allow_lines=True, max_size=10),
@@ -605,6 +608,7 @@ def test_p4_msvc_join_then_split_gives_the_arguments_back(args):
 
 # --------------------------------------------------------------------------- P5
 
+@pytest.mark.slow
 @settings(**SETTINGS)
 @given(pairs=st.lists(st.tuples(_relpath(PATH_EXCLUDE), _relpath(OUTPUT_EXCLUDE)), min_size=1, max_size=2))
 def test_p5_ninja_paths_reach_the_file_system_exactly(scratch, pairs):
@@ -705,6 +709,7 @@ def test_p6_configure_refuses_line_breaks_and_pipes(scratch, field, bad, pipe_sr
 _P7_TEXT = _text(OUTPUT_EXCLUDE + "/", max_size=3).filter(_depfile_safe)
 
 
+@pytest.mark.slow
 def test_p7_a_tab_in_an_output_path_is_refused_and_its_neighbours_work_incrementally(recorder, scratch):
     """ninja's .ninja_log is tab-separated, so an output path with a tab is never found there again.
 
@@ -776,6 +781,7 @@ def _p8_refusal(src: str, include_dir: str) -> Optional[tuple[str, list[str]]]:
     return None
 
 
+@pytest.mark.slow
 @settings(**SETTINGS)
 @given(
     src=st.one_of(_source(OUTPUT_EXCLUDE),
