@@ -9,9 +9,13 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from conftest import ninja, planned, run_python, write
 
 from ninjagen.runner import ninja_binary
+
+pytestmark = pytest.mark.slow  # kills and races configure and ninja many times over big builds
 
 
 def _big_project(project, macro: str) -> None:

@@ -23,6 +23,7 @@ ROWS = ["ninjagen", "ideal ninja (bench/ideal.py)", "meson", "setuptools build_e
         "setuptools build_ext --parallel", "compile floor"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name == "nt" or shutil.which("gcc") is None, reason="the benchmark builds with gcc")
 def test_quick_benchmark_writes_a_row_for_every_tool(tmp_path):
     report = tmp_path / "RESULTS.md"

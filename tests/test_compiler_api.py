@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 
 import pytest
 
@@ -24,17 +23,10 @@ from ninjagen.compilers.unix import UnixCCompiler
 from ninjagen.errors import CompileError, ConfigError, PlatformError
 from ninjagen.probe import CACHE_NAME
 from ninjagen.runner import ninja_binary
-from ninjagen.target import Target
+
+from targets import linux_target
 
 needs_cc = pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler on PATH")
-
-
-def linux_target(sys_platform: str = "linux", **config: str) -> Target:
-    """A POSIX target described in full, so nothing depends on the running machine."""
-    return Target(
-        python=sys.executable, version=(3, 12), platform="linux-x86_64", sys_platform=sys_platform,
-        os_name="posix", include_dirs=("/usr/include/python3.12",), config=config,
-    )
 
 
 SYSCONFIG = {

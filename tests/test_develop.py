@@ -24,6 +24,8 @@ from ninjagen import Target
 from ninjagen import configure as configure_api
 from ninjagen.runner import ninja_binary
 
+pytestmark = pytest.mark.slow  # every test creates a venv for `ninjagen develop`
+
 EDITABLE = Path(__file__).resolve().parent.parent / "ninjagen" / "_editable.py"
 
 

@@ -18,6 +18,8 @@ import pytest
 
 from devloop import clean_env
 
+pytestmark = pytest.mark.slow  # builds venvs and installs ninjagen into them with pip
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = "Scripts" if os.name == "nt" else "bin"
 

@@ -4,7 +4,8 @@ The targets are fixed descriptions (no file of this machine's Python shows in th
 output), so the files are the same on any host.  To regenerate them after an
 intended change:
 
-    NINJAGEN_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
+    NINJAGEN_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py   # writes them; each skips, never passes
+    python -m pytest tests/test_golden.py                            # then checks them
 
 A mismatch writes the actual output beside the golden file as ``<name>.actual``.
 """
@@ -18,54 +19,18 @@ from pathlib import Path
 
 import pytest
 
-from ninjagen import Extension, Target, configure
+from ninjagen import Extension, configure
 from ninjagen.quoting import msvc_join, msvc_split
 from ninjagen.regenerate import installation_record
 from ninjagen.rules import templates_dir
+
+# the fixed target descriptions the golden files use; re-exported for the tests that import them from here
+from targets import FREE_THREADED, MACOS, TARGETS, WINDOWS
 
 GOLDEN = Path(__file__).with_name("golden")
 SAMPLES = ["hello", "cxx", "multi", "abi3", "shared"]
 TOOLCHAINS = ["unix", "msvc", "mingw32", "cygwin", "bcpp"]
 
-LINUX = Target(
-    python="/opt/python3.12/bin/python3.12", version=(3, 12), platform="linux-x86_64", sys_platform="linux",
-    os_name="posix", include_dirs=("/opt/python3.12/include/python3.12",),
-    config={"CC": "gcc -pthread", "CXX": "g++ -pthread", "CFLAGS": "-DNDEBUG -g -fwrapv -O3 -Wall",
-            "CCSHARED": "-fPIC", "LDSHARED": "gcc -pthread -shared", "LDCXXSHARED": "g++ -pthread -shared",
-            "AR": "ar", "ARFLAGS": "rcs", "EXT_SUFFIX": ".cpython-312-x86_64-linux-gnu.so", "SHLIB_SUFFIX": ".so",
-            "GNULD": "yes"},
-)
-WINDOWS = Target(
-    python="C:\\Python312\\python.exe", version=(3, 12), platform="win-amd64", sys_platform="win32", os_name="nt",
-    include_dirs=("C:\\Python312\\include",), library_dirs=("C:\\Python312\\libs",),
-    config={"EXT_SUFFIX": ".cp312-win_amd64.pyd", "SHLIB_SUFFIX": ".pyd"},
-)
-CYGWIN = Target(
-    python="/usr/bin/python3.12", version=(3, 12), platform="cygwin-3.5.4-x86_64", sys_platform="cygwin",
-    os_name="posix", include_dirs=("/usr/include/python3.12",), library_dirs=("/usr/lib/python3.12/config",),
-    config={"EXT_SUFFIX": ".cpython-312-x86_64-cygwin.dll", "SHLIB_SUFFIX": ".dll"},
-)
-TARGETS = {"unix": LINUX, "msvc": WINDOWS, "mingw32": WINDOWS, "cygwin": CYGWIN, "bcpp": WINDOWS}
-
-# Free-threaded 3.13 builds: the Windows pyconfig.h leaves Py_GIL_DISABLED to the command line
-# (msvc, mingw32, bcpp add it), a pyconfig.h made by configure defines it (unix, cygwin do not)
-WINDOWS_FREE_THREADED = Target(
-    python="C:\\Python313\\python3.13t.exe", version=(3, 13), platform="win-amd64", sys_platform="win32",
-    os_name="nt", include_dirs=("C:\\Python313\\include",), library_dirs=("C:\\Python313\\libs",),
-    config={"EXT_SUFFIX": ".cp313t-win_amd64.pyd", "SHLIB_SUFFIX": ".pyd", "Py_GIL_DISABLED": 1},
-)
-LINUX_FREE_THREADED = Target(
-    python="/opt/python3.13t/bin/python3.13t", version=(3, 13), platform="linux-x86_64", sys_platform="linux",
-    os_name="posix", include_dirs=("/opt/python3.13t/include/python3.13t",),
-    config={**LINUX.config, "EXT_SUFFIX": ".cpython-313t-x86_64-linux-gnu.so", "Py_GIL_DISABLED": 1},
-)
-CYGWIN_FREE_THREADED = Target(
-    python="/usr/bin/python3.13t", version=(3, 13), platform="cygwin-3.5.4-x86_64", sys_platform="cygwin",
-    os_name="posix", include_dirs=("/usr/include/python3.13t",), library_dirs=("/usr/lib/python3.13t/config",),
-    config={"EXT_SUFFIX": ".cpython-313t-x86_64-cygwin.dll", "SHLIB_SUFFIX": ".dll", "Py_GIL_DISABLED": 1},
-)
-FREE_THREADED = {"unix": LINUX_FREE_THREADED, "msvc": WINDOWS_FREE_THREADED, "mingw32": WINDOWS_FREE_THREADED,
-                 "cygwin": CYGWIN_FREE_THREADED, "bcpp": WINDOWS_FREE_THREADED}
 FREE_THREADED_SAMPLES = ["hello", "multi"]
 ENVIRONMENT = {"NINJAGEN_MSVC_DEPS_PREFIX": "Note: including file:"}
 RECORD = installation_record()
@@ -87,10 +52,13 @@ def generate(project: Path, toolchain: str, targets=TARGETS, **kwargs) -> tuple[
 
 def check_golden(text: str, golden: Path) -> None:
     actual = golden.with_name(golden.name + ".actual")
-    if os.environ.get("NINJAGEN_UPDATE_GOLDEN"):
+    expected = golden.read_text(encoding="utf-8") if golden.exists() else ""
+    if os.environ.get("NINJAGEN_UPDATE_GOLDEN"):  # never a pass: a file compared with itself proves nothing
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(text, encoding="utf-8")
-    expected = golden.read_text(encoding="utf-8") if golden.exists() else ""
+        actual.unlink(missing_ok=True)
+        pytest.skip(f"{'updated' if text != expected else 'unchanged'} {golden}: "
+                    "re-run without NINJAGEN_UPDATE_GOLDEN to check it")
     if text != expected:
         actual.write_text(text, encoding="utf-8")
         pytest.fail(f"{golden} differs from the generated file; the actual output is in {actual}")
@@ -220,33 +188,13 @@ def test_free_threaded_targets_define_the_macro_where_pyconfig_does_not(sample, 
 # ------------------------------------------------------------------ a macOS target
 # The unix compiler for a macOS Python: its own golden files (<sample>-macos.ninja),
 # and run paths that dyld understands.
-MACOS = Target(
-    python="/Library/Frameworks/Python.framework/Versions/3.12/bin/python3.12", version=(3, 12),
-    platform="macosx-11.0-arm64", sys_platform="darwin", os_name="posix",
-    include_dirs=("/Library/Frameworks/Python.framework/Versions/3.12/include/python3.12",),
-    config={"CC": "clang", "CXX": "clang++", "CFLAGS": "-fno-strict-overflow -Wsign-compare -DNDEBUG -g -O3 -Wall",
-            "CCSHARED": "", "LDSHARED": "clang -bundle -undefined dynamic_lookup",
-            "LDCXXSHARED": "clang++ -bundle -undefined dynamic_lookup", "AR": "ar", "ARFLAGS": "rcs",
-            "EXT_SUFFIX": ".cpython-312-darwin.so", "SHLIB_SUFFIX": ".so"},
-)
 MACOS_SAMPLES = ["hello", "shared"]
-
-
-def _assert_golden(golden: Path, text: str) -> None:
-    """*text* equals *golden* (NINJAGEN_UPDATE_GOLDEN=1 rewrites it; a mismatch leaves ``.actual`` beside it)."""
-    actual = golden.with_name(golden.name + ".actual")
-    if os.environ.get("NINJAGEN_UPDATE_GOLDEN"):
-        golden.write_text(text, encoding="utf-8")
-    if text != (golden.read_text(encoding="utf-8") if golden.exists() else ""):
-        actual.write_text(text, encoding="utf-8")
-        pytest.fail(f"{golden} differs from the generated file; the actual output is in {actual}")
-    actual.unlink(missing_ok=True)
 
 
 @pytest.mark.parametrize("name", MACOS_SAMPLES)
 def test_golden_build_ninja_for_macos(sample, name, capsys):
     text, _ = generate(sample(name), "unix", target=MACOS)
-    _assert_golden(GOLDEN / "unix" / f"{name}-macos.ninja", text)
+    check_golden(text, GOLDEN / "unix" / f"{name}-macos.ninja")
 
 
 def test_macos_run_paths_name_the_loader_path(sample, capsys):

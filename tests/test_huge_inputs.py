@@ -12,6 +12,8 @@ from conftest import configure, ninja, planned, run_python, write
 from ninjagen import Extension
 from ninjagen.configure import configure as configure_api
 
+pytestmark = pytest.mark.slow  # thousands of sources, real long builds
+
 MODULE = r"""
 #include <Python.h>
 static PyObject *count(PyObject *self, PyObject *noargs) { return PyLong_FromLong(NSOURCES); }

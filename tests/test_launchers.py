@@ -23,18 +23,13 @@ import pytest
 
 from conftest import configure, ninja, run_python, write
 from devloop import need
+from targets import WINDOWS
 
 from ninjagen import Target
 from ninjagen import configure as configure_api
 from ninjagen.cli import main
 from ninjagen.compilers import customize_compiler, new_compiler
 from ninjagen.errors import ConfigError
-
-WINDOWS = Target(
-    python="C:\\Python312\\python.exe", version=(3, 12), platform="win-amd64", sys_platform="win32", os_name="nt",
-    include_dirs=("C:\\Python312\\include",), library_dirs=("C:\\Python312\\libs",),
-    config={"EXT_SUFFIX": ".cp312-win_amd64.pyd", "SHLIB_SUFFIX": ".pyd"},
-)
 
 
 def _variables(text: str) -> dict[str, str]:
@@ -283,6 +278,7 @@ def _expected_total(x: int) -> int:
     return sum(sum(x * (j + 3) + (x >> (j % 7)) - i for j in range(0, 300, 30)) for i in range(PARTS))
 
 
+@pytest.mark.daemons
 def test_distcc_spreads_compiles_over_two_loopback_daemons(tmp_path, distcc_daemons, monkeypatch):
     project = _distributed_project(tmp_path)
     hosts = " ".join(f"127.0.0.1:{port}/4" for _, port, _ in distcc_daemons)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # builds ninjagen's wheel and installs it into a venv
+
 @pytest.fixture
 def wheel(ninjagen_wheel) -> Path:
     return ninjagen_wheel

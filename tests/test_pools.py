@@ -52,6 +52,7 @@ def _build(project, tmp_path, *args: str) -> list:
     return intervals(log)
 
 
+@pytest.mark.slow
 def test_heavy_compiles_run_one_at_a_time_while_others_run_together(tmp_path, monkeypatch):
     monkeypatch.delenv("NINJAGEN_LAUNCHER", raising=False)
     project = _project(tmp_path, {"big": True, "small": False})
@@ -82,6 +83,7 @@ def test_no_heavy_extension_no_pool(tmp_path):
     assert "heavy_pool" not in (project / "build.ninja").read_text()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs, lowest", [(1, 1), (2, 2)])
 def test_build_passes_jobs_to_ninja(tmp_path, monkeypatch, jobs, lowest):
     """-j 2 is below ninja's own default on two cores or more (3, or cores + 2): its ceiling shows that it arrived."""
@@ -91,6 +93,7 @@ def test_build_passes_jobs_to_ninja(tmp_path, monkeypatch, jobs, lowest):
     assert len(spans) == 8 and lowest <= max_overlap(spans) <= jobs
 
 
+@pytest.mark.slow
 def test_links_run_link_jobs_at_a_time(tmp_path, monkeypatch):
     monkeypatch.delenv("NINJAGEN_LAUNCHER", raising=False)
     log = tmp_path / "links.log"

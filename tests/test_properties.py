@@ -12,15 +12,18 @@ P3  ``_rsp_quote`` -> a response file -> real gcc's ``@file`` reader (line break
 P4  msvc_join -> msvc_split (and an independent reading of the C runtime rules) is the identity.
 P5  ninja_path-escaped paths -> a hand-written build.ninja -> real ninja: exact files, then a no-op.
 P6  a line break anywhere, or '|' in a path: ConfigError, and nothing written.
-P7  a tab in an output path (ninja's log is tab-separated): refused, or incremental.
-P8  odd source paths and include folders with the real gcc in a compile statement: refused, or the
-    right file compiled, the header recorded in ninja's deps log, and a no-op second run.
+P7  a tab in an output path (ninja's log is tab-separated): refused, naming the tab; other text
+    in its place builds incrementally (both happen, counted).
+P8  odd source paths and include folders with the real gcc in a compile statement: exactly those
+    that gcc's depfile cannot carry are refused, naming the character; every other one compiles the
+    right file, records the header in ninja's deps log, and is a no-op the second run.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -29,7 +32,7 @@ from contextlib import contextmanager
 from typing import Iterator, Optional
 
 import pytest
-from hypothesis import HealthCheck, Phase, assume, given, settings
+from hypothesis import HealthCheck, Phase, assume, event, given, settings
 from hypothesis import strategies as st
 
 from ninjagen.compilers.unix import _DEPFILE_UNSAFE
@@ -376,6 +379,7 @@ def gcc_preprocessor() -> list[str]:
 
 # --------------------------------------------------------------------------- P1
 
+@pytest.mark.slow
 @settings(**SETTINGS)
 @given(
     src=_source(OUTPUT_EXCLUDE).filter(_depfile_safe),  # the object's path repeats the source's
@@ -461,6 +465,7 @@ def test_p1_compile_arguments_reach_the_compiler_exactly(
 HEADER = "ninjagen_prop.h"
 
 
+@pytest.mark.slow
 @settings(**SETTINGS)
 @given(
     text=_text(tokens=C_TOKENS, allow_lines=True, max_size=10),
@@ -494,6 +499,7 @@ def test_p2_string_macro_reaches_the_gcc_preprocessor_exactly(
 
 # --------------------------------------------------------------------------- P3
 
+@pytest.mark.slow
 @settings(**SETTINGS)
 @given(
     text=_text(tokens=C_TOKENS, allow_lines=True, max_size=10),
@@ -602,6 +608,7 @@ def test_p4_msvc_join_then_split_gives_the_arguments_back(args):
 
 # --------------------------------------------------------------------------- P5
 
+@pytest.mark.slow
 @settings(**SETTINGS)
 @given(pairs=st.lists(st.tuples(_relpath(PATH_EXCLUDE), _relpath(OUTPUT_EXCLUDE)), min_size=1, max_size=2))
 def test_p5_ninja_paths_reach_the_file_system_exactly(scratch, pairs):
@@ -698,34 +705,56 @@ def test_p6_configure_refuses_line_breaks_and_pipes(scratch, field, bad, pipe_sr
 
 # --------------------------------------------------------------------------- P7
 
-@settings(**SETTINGS)
-@given(
-    dirs=st.lists(_component(OUTPUT_EXCLUDE), max_size=2),
-    before=_text(OUTPUT_EXCLUDE + "/", max_size=3),
-    after=_text(OUTPUT_EXCLUDE + "/", max_size=3),
-)
-def test_p7_a_tab_in_an_output_path_is_refused_or_works_incrementally(recorder, scratch, dirs, before, after):
+#: text for the parts of P7's paths around the separator: no tab, nothing the unix compiler refuses
+_P7_TEXT = _text(OUTPUT_EXCLUDE + "/", max_size=3).filter(_depfile_safe)
+
+
+@pytest.mark.slow
+def test_p7_a_tab_in_an_output_path_is_refused_and_its_neighbours_work_incrementally(recorder, scratch):
     """ninja's .ninja_log is tab-separated, so an output path with a tab is never found there again.
 
-    Either ninjagen refuses such a path with a clear ConfigError (as it does
-    '|'), or the build it writes is incremental: the second run has no work.
+    ninjagen refuses such a path with a ConfigError that names the tab, and writes
+    nothing; the same paths with other blanks (or other text) where the tab was
+    build, and the second run has no work.  Both outcomes must occur.
     """
-    src = "/".join(dirs + [before + "\t" + after + ".c"])
-    assume(not _clash(["build.ninja", "b/.ninja_log", "b/.ninja_deps", src]))
-    with _example_dir(scratch):
-        _write(src, b"int x;\n")
-        cc = new_compiler(target=TARGET)
-        customize_compiler(cc)
-        cc.set_executables(compiler_so=[recorder])
-        try:
-            cc.compile([src], output_dir="obj")
-            cc.write_ninja("build.ninja", build_dir="b")
-        except ConfigError as exc:
-            assert "tab" in str(exc)
-            assert not os.path.exists("build.ninja")
-            return
-        _ninja_ok()
-        assert "no work to do" in _ninja_ok()
+    outcomes = {"refused": 0, "works": 0}
+
+    @settings(**SETTINGS)
+    @given(
+        dirs=st.lists(_component(OUTPUT_EXCLUDE).filter(_depfile_safe), max_size=2),
+        before=_P7_TEXT,
+        between=st.one_of(st.sampled_from(["\t", "\t\t", " \t ", "$\t"]),
+                          st.sampled_from([" ", "  ", "\u00a0", "\u3000", "\\t", "t"]), _P7_TEXT),
+        after=_P7_TEXT,
+    )
+    def check(dirs, before, between, after):
+        src = "/".join(dirs + [before + between + after + ".c"])
+        assume("\t" in between or _depfile_safe(src))  # joined parts can make '\\$' (refused: see P8)
+        assume(src.split("/")[-1] != ".c" and not _clash(["build.ninja", "b/.ninja_log", "b/.ninja_deps", src]))
+        with _example_dir(scratch):
+            _write(src, b"int x;\n")
+            cc = new_compiler(target=TARGET)
+            customize_compiler(cc)
+            cc.set_executables(compiler_so=[recorder])
+            if "\t" in between:
+                with pytest.raises(ConfigError) as info:
+                    cc.compile([src], output_dir="obj")
+                    cc.write_ninja("build.ninja", build_dir="b")
+                message = str(info.value)  # names the path (made absolute if gcc would read it as an option)
+                assert "contains a tab" in message and repr(src)[1:] + " contains" in message
+                assert not os.path.exists("build.ninja")
+                outcome = "refused"
+            else:
+                cc.compile([src], output_dir="obj")
+                cc.write_ninja("build.ninja", build_dir="b")
+                _ninja_ok()
+                assert "no work to do" in _ninja_ok()
+                outcome = "works"
+        outcomes[outcome] += 1
+        event(outcome)
+
+    check()
+    assert outcomes["refused"] and outcomes["works"], outcomes
 
 
 # --------------------------------------------------------------------------- P8
@@ -738,6 +767,21 @@ def _deps(obj: str) -> list[str]:
     return [line[4:] for line in lines[1:] if line.startswith("    ")]
 
 
+def _p8_refusal(src: str, include_dir: str) -> Optional[tuple[str, list[str]]]:
+    """What P8 must refuse: (which path, the characters gcc's depfile cannot carry), or None.
+
+    Written from the depfile format, not from ninjagen: control characters (tab
+    included), what gcc does not escape (``* ; < > ^ ` |``), and a backslash
+    before ``$`` or ``:``.  The source is checked first.
+    """
+    for what, path in (("source", src), ("include folder", include_dir)):
+        unsafe = re.findall(r"[*;<>^`|\x00-\x09\x0b\x0c\x0e-\x1f\x7f]|\\[$:]", path)
+        if unsafe:
+            return what, unsafe
+    return None
+
+
+@pytest.mark.slow
 @settings(**SETTINGS)
 @given(
     src=st.one_of(_source(OUTPUT_EXCLUDE),
@@ -747,9 +791,10 @@ def _deps(obj: str) -> list[str]:
 )
 def test_p8_real_gcc_compiles_odd_paths_incrementally_or_refuses_them(gcc_preprocessor, scratch, src, output_dir,
                                                                        include_dir):
-    """The real gcc in a compile statement: odd source paths and include folders either give a
-    ConfigError at configure time, or a build that compiles the right file, records the header
-    that gcc read in ninja's deps log (from gcc's depfile), and is a no-op the second time.
+    """The real gcc in a compile statement: a source path or include folder that gcc's depfile
+    cannot carry (see _p8_refusal) is a ConfigError naming the character, with nothing written;
+    every other one gives a build that compiles the right file, records the header that gcc
+    read in ninja's deps log (from gcc's depfile), and is a no-op the second time.
 
     (The compiler runs with -E, which keeps the depfile and the argument handling of a compile
     and costs less; the "object" is then preprocessed text that shows which files were read.)
@@ -767,12 +812,21 @@ def test_p8_real_gcc_compiles_odd_paths_incrementally_or_refuses_them(gcc_prepro
         cc = new_compiler(target=TARGET)
         customize_compiler(cc)
         cc.set_executables(compiler_so=[gcc_preprocessor[0], "-E"])
-        try:
-            cc.compile([given_src], output_dir=output_dir, macros=[("M", "1")], include_dirs=[include_dir])
-            cc.write_ninja("build.ninja", build_dir="b")
-        except ConfigError:
+        refusal = _p8_refusal(given_src, include_dir)
+        event("refused" if refusal else "works")
+        if refusal:
+            what, unsafe = refusal
+            with pytest.raises(ConfigError) as info:
+                cc.compile([given_src], output_dir=output_dir, macros=[("M", "1")], include_dirs=[include_dir])
+                cc.write_ninja("build.ninja", build_dir="b")
+            message = str(info.value)
+            assert message.startswith(what + " ") and " contains " in message, message
+            named = message.split(" contains ", 1)[1].split(",", 1)[0]  # the character it names
+            assert named in {"a tab" if c == "\t" else repr(c) for c in unsafe}, message
             assert not os.path.exists("build.ninja")
             return
+        cc.compile([given_src], output_dir=output_dir, macros=[("M", "1")], include_dirs=[include_dir])
+        cc.write_ninja("build.ninja", build_dir="b")
         proc = _run([NINJA])
         assert proc.returncode == 0, (proc.stdout + proc.stderr).decode("utf-8", "replace")
         with open(obj, "rb") as f:

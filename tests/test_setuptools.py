@@ -23,6 +23,7 @@ def _kinds(project) -> list[str]:
     return sorted(d.split()[0] for d in planned(project))
 
 
+@pytest.mark.slow
 @needs_swig
 def test_setup_py_capture_builds_c_build_clib_cython_and_swig(sample):
     project = sample("legacy")
@@ -36,6 +37,7 @@ def test_setup_py_capture_builds_c_build_clib_cython_and_swig(sample):
     assert "-X language_level=3 -X boundscheck=False" in text  # cythonize's directives reach cython
 
 
+@pytest.mark.slow
 @needs_swig
 def test_cython_and_swig_dependencies_are_tracked(sample):
     project = sample("legacy")
@@ -51,6 +53,7 @@ def test_cython_and_swig_dependencies_are_tracked(sample):
     assert _kinds(project) == ["CC", "LINK", "SWIG"]
 
 
+@pytest.mark.slow
 @needs_swig
 def test_editing_setup_py_regenerates(sample):
     project = sample("legacy")
@@ -64,6 +67,7 @@ def test_editing_setup_py_regenerates(sample):
                                "print(_native.scaled(2))").strip() == "108"
 
 
+@pytest.mark.slow
 def test_pyx_language_directive_makes_cpp(tmp_path):
     project = tmp_path / "p"
     write(project / "vec.pyx", textwrap.dedent("""\
@@ -133,6 +137,7 @@ def test_custom_build_ext_with_extensions_is_a_warning(tmp_path, capsys):
     assert run_python(tmp_path, "import m; print(m.__name__)").strip() == "m"
 
 
+@pytest.mark.slow
 @needs_swig
 def test_drop_in_build_ext_builds_through_ninja_and_then_does_nothing(sample):
     project = sample("legacy")  # its setup.py uses ninjagen.setuptools.cmdclass() when ninjagen is importable
@@ -169,6 +174,7 @@ def test_drop_in_subclass_that_changes_options_keeps_working(tmp_path):
     assert run_python(tmp_path, "import m; print(m.v() + 1)").strip() == "42"
 
 
+@pytest.mark.slow
 def test_pip_install_editable_through_the_plugin_rebuilds_only_what_changed(tmp_path, sample):
     """`pip install -e .` with `[tool.ninjagen] setuptools-build-ext = true`: no setup.py change needed."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -222,6 +228,7 @@ def test_build_clib_libraries_link_into_every_extension(tmp_path):
     assert "build/lib/liblib-base.a" in link  # relinks when the library changes
 
 
+@pytest.mark.slow
 def test_cython_directive_defaults_changed_by_setup_py_reach_cython(tmp_path):
     """cytoolz's setup.py sets Options.get_directive_defaults()['embedsignature'] before cythonize()."""
     write(tmp_path / "sig.pyx", 'def add(a, b=2):\n    "Adds."\n    return a + b\n')

@@ -24,6 +24,8 @@ from conftest import touch
 from ninjagen.cli import main
 from ninjagen.runner import ninja_binary
 
+pytestmark = pytest.mark.wine  # builds for and runs the Windows CPython under wine
+
 WINTOOLS = Path(os.environ.get("NINJAGEN_WINTOOLS", Path.home() / ".cache" / "ninjagen-wintools"))
 SAMPLES = ["hello", "cxx", "multi", "abi3", "shared"]
 # No registry offers Microsoft's C++ standard library: the C++ sample cannot be built with

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from test_golden import LINUX, WINDOWS, WINDOWS_FREE_THREADED  # the golden files' fixed target descriptions
+from targets import LINUX, WINDOWS, WINDOWS_FREE_THREADED  # the golden files' fixed target descriptions
 from ninjagen import Extension, Target, configure, customize_compiler, new_compiler
 from ninjagen.cli import main
 from ninjagen.errors import ConfigError
