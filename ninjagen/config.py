@@ -105,11 +105,13 @@ def read_pyproject(path: str) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read it ({exc.strerror})") from None
 
 
-def load_project(project_dir: str, setup_py: Optional[str] = None, python: Optional[str] = None) -> ProjectConfig:
-    """Read the project's pyproject.toml, or the extensions its setup.py passes to setup().
+def load_project(project_dir: str, setup_py: Optional[str] = None, python: Optional[str] = None,
+                 build_ext: bool = True) -> ProjectConfig:
+    """Read the project's pyproject.toml, or what its setup.py builds.
 
     setup.py is read when *setup_py* names it, or when pyproject.toml declares
-    no extensions and a setup.py is there; *python* runs it.
+    no extensions and a setup.py is there; *python* runs it, through its own
+    build_ext when *build_ext* (see :func:`ninjagen.setup_py.capture_setup_py`).
     """
     from .setup_py import SETUP_PY, capture_setup_py
 
@@ -121,7 +123,7 @@ def load_project(project_dir: str, setup_py: Optional[str] = None, python: Optio
     declares = isinstance(tool, dict) and any(
         isinstance(tool.get(t), dict) and "ext-modules" in tool[t] for t in ("ninjagen", "setuptools"))
     if setup_py is not None or (not declares and os.path.isfile(setup_path)):
-        config = capture_setup_py(setup_path, python)
+        config = capture_setup_py(setup_path, python, build_ext)
         if has_pyproject:
             config.inputs.append(PYPROJECT)
         return config

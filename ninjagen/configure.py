@@ -23,13 +23,14 @@ from .compdb import compile_commands
 from .compilers import customize_compiler, new_compiler
 from .compilers.base import CCompiler
 from .config import PYPROJECT, load_project
-from .project import ProjectConfig, SharedLibrary, StaticLibrary
+from .project import BuiltExtension, ProjectConfig, SharedLibrary, StaticLibrary
 from .errors import ConfigError, NinjagenError
 from .extension import Extension
 from .graph import forget_build_log
 from .launchers import LAUNCHER_ENV, resolve_launcher
 from .pools import apply_heavy_pool
 from .regenerate import add_regeneration, regeneration_inputs
+from .replay import replay
 from .rules import template_path
 from .state import (BUILD_NINJA, COMPILE_COMMANDS, DEFAULT_BUILD_DIR, STATE_FORMAT, STATE_MARKER, STATE_NAME,
                     BuildState, ConfigureOptions)
@@ -37,14 +38,6 @@ from .target import Target
 from .translators import translate_sources
 
 __all__ = ["configure", "generate", "ConfigureResult", "BuiltExtension", "forget_build_log"]
-
-
-@dataclass(frozen=True)
-class BuiltExtension:
-    name: str
-    output: str
-    """Path of the built module, relative to the project folder."""
-    optional: bool
 
 
 @dataclass
@@ -256,7 +249,7 @@ def generate(project_dir: str, project: Optional[ProjectConfig], options: Config
         if target is None:  # a Target passed in is the caller's description: taken as it is
             target = Target.from_path(options.python) if options.python else Target.current()
             target.check_headers(f"--python {given}" if given else "")
-        config = project or load_project(".", options.setup_py, _runnable_python(target))
+        config = project or load_project(".", options.setup_py, _runnable_python(target), target.runs_here)
         build_dir = _prepare_build_dir(options.build_dir or config.build_dir or DEFAULT_BUILD_DIR, dry_run)
         cc = _compiler(config, options, target, environ, build_dir, dry_run, force)
         built = _add_everything(cc, config, build_dir)
@@ -337,6 +330,22 @@ def _add_everything(cc: CCompiler, config: ProjectConfig, build_dir: str) -> lis
     if cc.target.runs_here:  # a build for another OS may well be generated where its tools are not
         cc.check_tools(languages, archives=bool(config.libraries))
 
+    if config.recording is not None:
+        outputs = replay(cc, config.recording, {e.name: e for e in config.extensions}, build_dir)
+        built = [BuiltExtension(e.name, outputs[e.name], e.optional) for e in config.extensions]
+        for b in built:
+            cc.graph.phony(b.name, [b.output])
+        shared_outputs: list[str] = []
+    else:
+        built, shared_outputs = _add_declared(cc, config, build_dir)
+    _check_distinct_outputs(built)
+    cc.graph.phony("all", [b.output for b in built] + shared_outputs)
+    cc.graph.default(["all"])
+    return built
+
+
+def _add_declared(cc: CCompiler, config: ProjectConfig, build_dir: str) -> tuple[list[BuiltExtension], list[str]]:
+    """The libraries and extensions of *config*, compiled from their fields; the shared libraries' files."""
     lib_dir = os.path.join(build_dir, "lib")
     for lib in config.libraries:
         _add_library(cc, lib, build_dir, lib_dir)
@@ -346,11 +355,8 @@ def _add_everything(cc: CCompiler, config: ProjectConfig, build_dir: str) -> lis
     extra_library_dirs += list(dict.fromkeys(d or "." for d in shared_dirs.values()))
     built = [_add_extension(cc, ext, config, build_dir, extra_library_dirs, shared_dirs)
              for ext in config.extensions]
-    _check_distinct_outputs(built)
-    shared_outputs = [os.path.join(d, cc.library_filename(name, lib_type="dylib")) for name, d in shared_dirs.items()]
-    cc.graph.phony("all", [b.output for b in built] + shared_outputs)
-    cc.graph.default(["all"])
-    return built
+    shared = [os.path.join(d, cc.library_filename(name, lib_type="dylib")) for name, d in shared_dirs.items()]
+    return built, shared
 
 
 def _shown_from(root: str, path: str) -> str:

@@ -13,7 +13,7 @@ from typing import Optional
 from .errors import ConfigError
 from .extension import CompiledSources, Extension, check_strings
 
-__all__ = ["StaticLibrary", "SharedLibrary", "ProjectConfig"]
+__all__ = ["StaticLibrary", "SharedLibrary", "ProjectConfig", "BuildExtRecording", "BuiltExtension"]
 
 
 @dataclass
@@ -53,6 +53,29 @@ class SharedLibrary(StaticLibrary):
             setattr(self, fname, check_strings(owner, fname, getattr(self, fname)))
 
 
+@dataclass(frozen=True)
+class BuildExtRecording:
+    """The compiler calls setuptools' build_ext made, as plain data (``_build_ext_recorder.result``)."""
+
+    calls: list[dict] = field(default_factory=list)
+    """In order: ``call`` (compile, link, create_static_lib), ``ext`` (the extension being built, or
+    None), ``state`` (the compiler's commands and settings then), ``args``, ``returned`` (objects)."""
+    copies: dict[str, str] = field(default_factory=dict)
+    """Built module -> where ``--inplace`` copies it."""
+    spawned: list[dict] = field(default_factory=list)
+    """Commands the project ran through the compiler by hand (they ran at configure time)."""
+
+
+@dataclass(frozen=True)
+class BuiltExtension:
+    """Where configure builds one extension module."""
+
+    name: str
+    output: str
+    """Path of the built module, relative to the project folder."""
+    optional: bool
+
+
 @dataclass
 class ProjectConfig:
     """What ``[tool.ninjagen]`` says (or ``[tool.setuptools]`` where ours is silent)."""
@@ -80,3 +103,6 @@ class ProjectConfig:
     """Files besides pyproject.toml whose change makes build.ninja regenerate (setup.py)."""
     outputs: dict[str, str] = field(default_factory=dict)
     """Extension name -> where its module goes, where the caller decides (setuptools' build_lib)."""
+    recording: Optional[BuildExtRecording] = None
+    """What the project's own build_ext did (a setup.py project): replayed instead of *extensions* being
+    compiled from their fields, which then only name the modules."""

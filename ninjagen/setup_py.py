@@ -15,7 +15,7 @@ import tempfile
 from typing import Any, Optional
 
 from . import _setup_capture
-from .project import ProjectConfig, StaticLibrary
+from .project import BuildExtRecording, ProjectConfig, StaticLibrary
 from .errors import ConfigError, NinjagenError
 from .extension import Extension
 from .process import run
@@ -25,11 +25,11 @@ __all__ = ["capture_setup_py", "SETUP_PY"]
 SETUP_PY = "setup.py"
 
 
-def _run(setup_py: str, python: str) -> dict[str, Any]:
+def _run(mode: str, setup_py: str, python: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="ninjagen-setup-py-") as scratch:
         out = os.path.join(scratch, "setup.json")
         try:
-            proc = run([python, _setup_capture.__file__, os.path.abspath(setup_py), out], timeout=600)
+            proc = run([python, _setup_capture.__file__, mode, os.path.abspath(setup_py), out], timeout=600)
         except NinjagenError as exc:
             raise ConfigError(f"{setup_py}: cannot run it with {python} ({exc})") from None
         if not os.path.isfile(out):
@@ -80,11 +80,18 @@ def _library(setup_py: str, item: dict[str, Any]) -> StaticLibrary:
                          depends=depends)
 
 
-def capture_setup_py(setup_py: str, python: Optional[str] = None) -> ProjectConfig:
-    """The extensions and build_clib libraries that *setup_py* passes to setup()."""
+def capture_setup_py(setup_py: str, python: Optional[str] = None, build_ext: bool = True) -> ProjectConfig:
+    """What *setup_py* builds: what its own build_ext does (*build_ext*), else what setup() is given.
+
+    The build_ext route needs setuptools to run for the target: with *python*
+    on this machine.  The other reads the extensions and build_clib libraries
+    passed to setup() and compiles them from their fields.
+    """
     if not os.path.isfile(setup_py):
         raise ConfigError(f"{setup_py}: not found")
-    data = _run(setup_py, python or sys.executable)
+    if build_ext:
+        return _recorded_build_ext(setup_py, python or sys.executable)
+    data = _run("setup", setup_py, python or sys.executable)
     if "error" in data:
         raise ConfigError(f"{setup_py} failed: {data['error']}")
     if not data.get("called"):
@@ -106,4 +113,28 @@ def capture_setup_py(setup_py: str, python: Optional[str] = None) -> ProjectConf
         ext.libraries += [lib.name for lib in config.libraries if lib.name not in ext.libraries]
     config.package_dir = dict(data.get("package_dir") or {})
     config.inputs = [setup_py]
+    return config
+
+
+def _recorded_build_ext(setup_py: str, python: str) -> ProjectConfig:
+    """*setup_py*'s own ``build_clib build_ext --inplace``, its compiler calls recorded."""
+    data = _run("build_ext", setup_py, python)
+    if "error" in data:
+        raise ConfigError(f"{setup_py} failed: {data['error']}")
+    if not data.get("setup_called"):
+        raise ConfigError(f"{setup_py} finished without calling setup()")
+    if not data.get("extensions"):
+        raise ConfigError(f"{setup_py} builds no extension modules (setup() gets no ext_modules and its build_ext "
+                          "adds none): list them in ext_modules, or in [tool.ninjagen] ext-modules")
+    for spawned in data.get("spawned") or []:
+        print(f"ninjagen: note: {spawned['where']} runs {' '.join(spawned['argv'][:3])} ... itself through the "
+              "compiler; it ran at configure time, as under setuptools, and is not part of the ninja build",
+              file=sys.stderr)
+    folder = os.path.dirname(setup_py)
+    config = ProjectConfig(source=setup_py)
+    config.extensions = [_extension(setup_py, {k: v for k, v in fields.items() if k != "output"})
+                         for fields in data["extensions"]]
+    config.recording = BuildExtRecording(calls=list(data["calls"]), copies=dict(data.get("copies") or {}),
+                                         spawned=list(data.get("spawned") or []))
+    config.inputs = [p for p in (setup_py, os.path.join(folder, "setup.cfg")) if os.path.isfile(p)]
     return config

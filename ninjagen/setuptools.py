@@ -61,17 +61,28 @@ def _jobs(parallel: Any) -> Any:
     return parallel if isinstance(parallel, int) and not isinstance(parallel, bool) and parallel > 0 else None
 
 
+#: set while ``ninjagen configure`` records what setuptools would build: the drop-in steps aside
+RECORDING_ENV = "NINJAGEN_RECORDING"
+
+
+def _recording() -> bool:
+    return bool(os.environ.get(RECORDING_ENV))
+
+
 class build_clib(_build_clib):
     """Records nothing and builds nothing: ninjagen's build_ext builds the libraries in its graph."""
 
     def run(self) -> None:
-        pass
+        if _recording():
+            super().run()
 
 
 class build_ext(_build_ext):
     """setuptools' build_ext, with the compiles and links done by one ninja run."""
 
     def build_extensions(self) -> None:
+        if _recording():
+            return super().build_extensions()
         self.check_extensions_list(self.extensions)
         self._ninjagen_recorded: list[tuple[Extension, str]] = []
         self._ninjagen_copies: list[tuple[str, str]] = []
@@ -81,6 +92,8 @@ class build_ext(_build_ext):
 
     def build_extension(self, ext: Any) -> None:
         """Record *ext* (with the options setuptools and any subclass gave it) for the ninja graph."""
+        if _recording():
+            return super().build_extension(ext)
         ext.sources = list(ext.sources)
         ninja_ext = _extension(ext)
         ninja_ext.include_dirs += [d for d in self.include_dirs or [] if d not in ninja_ext.include_dirs]

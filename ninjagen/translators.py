@@ -104,7 +104,9 @@ def translate_sources(cc: "CCompiler", ext: "Extension", build_dir: str) -> Tran
             _cython_rule(cc, owner, src)
             cplus = (ext.language or pyx_language(src)) == "c++"
             target = _generated(build_dir, "cython", src, ".cpp" if cplus else ".c")
-            args = ["-3", "--cplus"] if cplus else ["-3"]
+            # Cython's own default language level unless the project names one (cythonize's
+            # language_level=2 arrives as that directive)
+            args = ([] if "language_level" in ext.cython_directives else ["-3"]) + (["--cplus"] if cplus else [])
             for name, value in ext.cython_directives.items():
                 args += ["-X", f"{name}={str(value) if not isinstance(value, bool) else value}"]
             for folder in ext.cython_include_dirs:

@@ -1,0 +1,254 @@
+"""A recording compiler for setuptools' own build_ext (standalone: loaded by _setup_capture.py).
+
+:func:`install` makes every compiler that distutils' ``new_compiler()`` creates
+(for build_ext, build_clib, or a project's own code) an instance of a subclass
+of its real class -- ``isinstance`` checks and attribute edits such as
+``self.compiler.compiler_so.remove(...)`` keep working -- whose ``compile()``,
+``link()`` and ``create_static_lib()`` record the call, with the compiler's
+state at that moment, instead of spawning.  ``has_function`` and the other
+probes run for real.  ``copy_file`` of a module that was only recorded (the
+copy into the source tree of ``build_ext --inplace``) is recorded as where the
+module belongs.  :func:`result` describes it all as plain data.
+"""
+
+import os
+import sys
+import traceback
+
+CALLS = []
+COPIES = {}
+SPAWNED = []
+EXTENSIONS = {}
+_STATE = {"ext": None, "live": 0, "command": None, "setup_called": False, "copying_to_source": False}
+#: a compiler's state that its calls depend on, as distutils names it
+_STATE_ATTRIBUTES = ("include_dirs", "macros", "libraries", "library_dirs", "runtime_library_dirs", "objects")
+
+
+def _plain(value):
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if hasattr(value, "__fspath__"):
+        return os.fspath(value)
+    return str(value)
+
+
+def _outside_setuptools():
+    """Where a call came from: the first frame outside the standard library, setuptools and this file."""
+    skip = ("setuptools", "distutils", "_distutils_hack", "Cython", "pybind11", "runpy")
+    for frame in reversed(traceback.extract_stack()[:-2]):
+        parts = set(os.path.normpath(frame.filename).split(os.sep))
+        if os.path.abspath(frame.filename) == os.path.abspath(__file__) or parts & set(skip):
+            continue
+        return f"{os.path.basename(frame.filename)} line {frame.lineno}, in {frame.name}"
+    return "setup.py"
+
+
+class _Live:
+    """Compile and link for real inside: a probe's own test program."""
+
+    def __enter__(self):
+        _STATE["live"] += 1
+
+    def __exit__(self, *exc_info):
+        _STATE["live"] -= 1
+
+
+class RecordingCompiler:
+    """Mixed in before a real distutils compiler class."""
+
+    def _ninjagen_state(self):
+        state = {name: _plain(getattr(self, name, None) or []) for name in _STATE_ATTRIBUTES}
+        executables = {}
+        for key in getattr(self, "executables", {}) or {}:
+            value = getattr(self, key, None)
+            if value:
+                executables[key] = _plain(value if isinstance(value, (list, tuple)) else str(value).split())
+        state["executables"] = executables
+        return state
+
+    def _ninjagen_record(self, call, args, returned=None):
+        CALLS.append({"call": call, "ext": _STATE["ext"], "compiler_type": self.compiler_type,
+                      "state": self._ninjagen_state(), "args": _plain(args), "returned": _plain(returned)})
+
+    def compile(self, sources, output_dir=None, macros=None, include_dirs=None, debug=0, extra_preargs=None,
+                extra_postargs=None, depends=None):
+        if _STATE["live"]:
+            return super().compile(sources, output_dir, macros, include_dirs, debug, extra_preargs, extra_postargs,
+                                   depends)
+        sources = list(sources)
+        objects = []
+        for src in sources:  # distutils' object naming, also for what it cannot compile (.pyx, .i)
+            base = os.path.splitdrive(os.path.splitext(src)[0])[1]
+            base = base[os.path.isabs(base):]
+            objects.append(os.path.join(output_dir or "", base + self.obj_extension))
+        self._ninjagen_record("compile", {
+            "sources": sources, "output_dir": output_dir, "macros": macros, "include_dirs": include_dirs,
+            "debug": bool(debug), "extra_preargs": extra_preargs, "extra_postargs": extra_postargs,
+            "depends": depends}, objects)
+        return objects
+
+    def link(self, target_desc, objects, output_filename, output_dir=None, libraries=None, library_dirs=None,
+             runtime_library_dirs=None, export_symbols=None, debug=0, extra_preargs=None, extra_postargs=None,
+             build_temp=None, target_lang=None):
+        if _STATE["live"]:
+            return super().link(target_desc, objects, output_filename, output_dir, libraries, library_dirs,
+                                runtime_library_dirs, export_symbols, debug, extra_preargs, extra_postargs,
+                                build_temp, target_lang)
+        self._ninjagen_record("link", {
+            "target_desc": target_desc, "objects": list(objects), "output_filename": output_filename,
+            "output_dir": output_dir, "libraries": libraries, "library_dirs": library_dirs,
+            "runtime_library_dirs": runtime_library_dirs, "export_symbols": export_symbols, "debug": bool(debug),
+            "extra_preargs": extra_preargs, "extra_postargs": extra_postargs, "build_temp": build_temp,
+            "target_lang": target_lang})
+        return None
+
+    def create_static_lib(self, objects, output_libname, output_dir=None, debug=0, target_lang=None):
+        if _STATE["live"]:
+            return super().create_static_lib(objects, output_libname, output_dir, debug, target_lang)
+        self._ninjagen_record("create_static_lib", {
+            "objects": list(objects), "output_libname": output_libname, "output_dir": output_dir,
+            "debug": bool(debug), "target_lang": target_lang})
+        return None
+
+    def spawn(self, cmd, **kwargs):
+        if not _STATE["live"]:  # the project runs a command through the compiler by hand: as setuptools would
+            SPAWNED.append({"argv": _plain(list(cmd)), "where": _outside_setuptools()})
+        return super().spawn(cmd, **kwargs)
+
+    def has_function(self, *args, **kwargs):
+        with _Live():
+            return super().has_function(*args, **kwargs)
+
+    def has_flag(self, *args, **kwargs):  # a name some projects give their own probe
+        with _Live():
+            return super().has_flag(*args, **kwargs)
+
+    def preprocess(self, *args, **kwargs):
+        with _Live():
+            return super().preprocess(*args, **kwargs)
+
+
+_CLASSES = {}
+
+
+def _recording(compiler):
+    """*compiler*, made an instance of the recording subclass of its own class."""
+    cls = type(compiler)
+    if not isinstance(compiler, RecordingCompiler):
+        if cls not in _CLASSES:
+            _CLASSES[cls] = type("Recording" + cls.__name__, (RecordingCompiler, cls), {})
+        compiler.__class__ = _CLASSES[cls]
+    return compiler
+
+
+def _wrap_new_compiler(original):
+    def new_compiler(*args, **kwargs):
+        return _recording(original(*args, **kwargs))
+
+    new_compiler.ninjagen_recording = True
+    return new_compiler
+
+
+def _patch_new_compiler():
+    """Every module that holds distutils' new_compiler gets the recording one."""
+    __import__("setuptools")  # first: it makes "distutils" its own copy
+
+    # through the names setuptools maps: importing setuptools._distutils.* directly would
+    # load second copies of those modules
+    for name in ("distutils.ccompiler", "distutils.command.build_ext", "distutils.command.build_clib",
+                 "setuptools.command.build_ext", "setuptools.command.build_clib"):
+        try:
+            __import__(name)
+        except Exception:
+            continue
+    for name, module in list(sys.modules.items()):
+        if not name.startswith(("distutils", "setuptools", "Cython")) or module is None:
+            continue
+        original = getattr(module, "new_compiler", None)
+        if callable(original) and not getattr(original, "ninjagen_recording", False):
+            module.new_compiler = _wrap_new_compiler(original)
+
+
+def _patch_commands():
+    from setuptools.command.build_ext import build_ext
+
+    base = build_ext.__mro__[1]  # distutils' (or Cython's) build_ext
+    original_build_extension = build_ext.build_extension
+    original_run = build_ext.run
+
+    def build_extension(self, ext):
+        outer = _STATE["ext"]
+        _STATE["ext"] = ext.name
+        EXTENSIONS[ext.name] = ext
+        try:
+            return original_build_extension(self, ext)
+        finally:
+            _STATE["ext"] = outer
+
+    def run(self):
+        _STATE["command"] = self
+        return original_run(self)
+
+    def swig_sources(self, sources, extension=None):
+        return list(sources)  # ninjagen wraps the interfaces itself, as ninja rules
+
+    build_ext.build_extension = build_extension
+    build_ext.run = run
+    base.swig_sources = swig_sources
+
+    from setuptools import Command, Distribution
+
+    original_run_commands = Distribution.run_commands
+
+    def run_commands(self):
+        _STATE["setup_called"] = True
+        return original_run_commands(self)
+
+    Distribution.run_commands = run_commands
+    original_copy = Command.copy_file
+
+    def copy_file(self, infile, outfile, *args, **kwargs):
+        if not os.path.exists(infile) and (_STATE["copying_to_source"] or os.path.normpath(infile) in _linked()):
+            COPIES[os.path.normpath(infile)] = outfile  # a module that was only recorded: where it belongs
+            return outfile, 1
+        return original_copy(self, infile, outfile, *args, **kwargs)
+
+    Command.copy_file = copy_file
+    original_copy_to_source = getattr(build_ext, "copy_extensions_to_source", None)
+    if original_copy_to_source is not None:
+        def copy_extensions_to_source(self):
+            _STATE["copying_to_source"] = True
+            try:
+                return original_copy_to_source(self)
+            finally:
+                _STATE["copying_to_source"] = False
+
+        build_ext.copy_extensions_to_source = copy_extensions_to_source
+
+
+def _linked():
+    return {os.path.normpath(os.path.join(c["args"]["output_dir"] or "", c["args"]["output_filename"]))
+            for c in CALLS if c["call"] == "link"}
+
+
+def install():
+    """Record from now on: call before the setup.py runs."""
+    os.environ["NINJAGEN_RECORDING"] = "1"  # ninjagen's own setuptools drop-in steps aside
+    _patch_new_compiler()
+    _patch_commands()
+
+
+def result(describe):
+    """The recording as plain data; *describe* turns an Extension into its fields."""
+    command = _STATE["command"]
+    extensions = []
+    for ext in (getattr(command, "extensions", None) or []):
+        fields = describe(ext)
+        fields["output"] = command.get_ext_fullpath(ext.name) if command is not None else None
+        extensions.append(fields)
+    return {"calls": CALLS, "copies": COPIES, "spawned": SPAWNED, "extensions": extensions,
+            "setup_called": _STATE["setup_called"], "ran": command is not None}

@@ -1,0 +1,106 @@
+"""What a project's own build_ext did, replayed on a ninjagen compiler as build statements.
+
+``_build_ext_recorder`` ran ``setup.py build_clib build_ext --inplace`` with a
+compiler that records its calls (:class:`~ninjagen.project.BuildExtRecording`).  Each call is
+made again here, in order, on the ninjagen compiler of the same type, after
+giving it the state the recorded compiler had at that moment (its commands as
+the project left them, include folders, macros, libraries): so the commands
+ninja runs are the ones setuptools would have spawned.  What differs, on
+purpose: ``.pyx`` and ``.i`` sources become translation statements with their
+dependency files, objects live in folders named after their compile settings
+(a source that several modules compile the same way compiles once), and a
+module copied into the source tree by ``--inplace`` is linked there directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Mapping, Optional
+
+from .errors import ConfigError, NinjagenError
+from .extension import Extension
+from .project import BuildExtRecording
+from .translators import translate_sources
+
+if TYPE_CHECKING:
+    from .compilers.base import CCompiler
+
+__all__ = ["replay"]
+
+
+def _macros(values: Optional[list]) -> list[tuple]:
+    return [tuple(m) for m in values or []]
+
+
+def _apply_state(cc: "CCompiler", state: Mapping[str, Any]) -> None:
+    """Give *cc* the recorded compiler's commands and settings."""
+    known = type(cc).executables
+    cc.set_executables(**{k: v for k, v in state.get("executables", {}).items() if k in known and v})
+    cc.set_include_dirs(state.get("include_dirs") or [])
+    cc.macros = _macros(state.get("macros"))
+    cc.set_libraries(state.get("libraries") or [])
+    cc.set_library_dirs(state.get("library_dirs") or [])
+    cc.set_runtime_library_dirs(state.get("runtime_library_dirs") or [])
+    cc.set_link_objects(state.get("objects") or [])
+
+
+def _object_dir(build_dir: str, call: Mapping[str, Any]) -> str:
+    """Objects compiled with the same commands and settings share a folder."""
+    args = {k: v for k, v in call["args"].items() if k not in ("sources", "depends", "output_dir")}
+    settings = json.dumps([call["state"], args], sort_keys=True)
+    return os.path.join(build_dir, "obj", hashlib.sha256(settings.encode()).hexdigest()[:10])
+
+
+def _compile(cc: "CCompiler", call: Mapping[str, Any], ext: Optional[Extension], build_dir: str) -> list[str]:
+    args = call["args"]
+    sources = list(args["sources"])
+    include_dirs = list(args.get("include_dirs") or [])
+    if any(s.endswith((".pyx", ".i")) for s in sources):
+        owner = ext or Extension(call["ext"] or "build_clib", sources)
+        translated = translate_sources(cc, replace(owner, sources=sources), build_dir)
+        sources, include_dirs = translated.sources, translated.include_dirs + include_dirs
+    return cc.compile(sources, output_dir=_object_dir(build_dir, call), macros=_macros(args.get("macros")),
+                      include_dirs=include_dirs, debug=bool(args.get("debug")),
+                      extra_preargs=args.get("extra_preargs"), extra_postargs=args.get("extra_postargs"),
+                      depends=args.get("depends"))
+
+
+def replay(cc: "CCompiler", recording: BuildExtRecording, extensions: Mapping[str, Extension],
+           build_dir: str) -> dict[str, str]:
+    """Make every recorded call on *cc*; return extension name -> where its module is built."""
+    objects: dict[str, str] = {}  # the recorded compiler's object names -> ours
+    outputs: dict[str, str] = {}
+    for call in recording.calls:
+        args = call["args"]
+        name = call.get("ext")
+        ext = extensions.get(name) if name else None
+        try:
+            _apply_state(cc, call["state"])
+            if call["call"] == "compile":
+                objects.update(zip(call["returned"], _compile(cc, call, ext, build_dir)))
+                continue
+            linked = [objects.get(o, o) for o in args["objects"]]
+            if call["call"] == "create_static_lib":
+                cc.create_static_lib(linked, args["output_libname"], output_dir=args.get("output_dir"),
+                                     debug=bool(args.get("debug")), target_lang=args.get("target_lang"))
+                continue
+            output = os.path.normpath(os.path.join(args.get("output_dir") or "", args["output_filename"]))
+            output = os.path.normpath(recording.copies.get(output, output))
+            cc.link(args["target_desc"], linked, output, libraries=args.get("libraries"),
+                    library_dirs=args.get("library_dirs"), runtime_library_dirs=args.get("runtime_library_dirs"),
+                    export_symbols=args.get("export_symbols"), debug=bool(args.get("debug")),
+                    extra_preargs=args.get("extra_preargs"), extra_postargs=args.get("extra_postargs"),
+                    build_temp=_object_dir(build_dir, call), target_lang=args.get("target_lang"))
+            if name:
+                outputs[name] = output
+        except NinjagenError as exc:
+            what = f"extension {name!r}" if name else "build_ext"
+            raise type(exc)(f"{what}: {exc}") from None
+    missing = sorted(set(extensions) - set(outputs))
+    if missing:
+        raise ConfigError(f"extension {missing[0]!r}: its build_ext never linked it through setuptools' compiler, "
+                          "so ninjagen cannot build it")
+    return outputs

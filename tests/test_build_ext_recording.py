@@ -1,0 +1,121 @@
+"""setup.py projects through their own build_ext: what setuptools applies and what the project's
+build_ext does at build time reach the ninja build.
+
+Each test writes a small setup.py project, runs `ninjagen configure` (which runs
+`setup.py build_clib build_ext --inplace` with a recording compiler), builds with
+the real ninja and imports the module.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from conftest import configure, ninja, planned, run_python, write
+
+from ninjagen.cli import main
+
+MODULE = """\
+#include <Python.h>
+{prelude}
+static PyObject *v(PyObject *s, PyObject *a) {{ return PyLong_FromLong({value}); }}
+static PyMethodDef ms[] = {{{{"v", v, METH_NOARGS, 0}}, {{0}}}};
+static struct PyModuleDef d = {{PyModuleDef_HEAD_INIT, "{name}", 0, -1, ms}};
+PyMODINIT_FUNC PyInit_{name}(void) {{ return PyModule_Create(&d); }}
+"""
+
+
+def module(name: str, value: str, prelude: str = "") -> str:
+    return MODULE.format(name=name, value=value, prelude=prelude)
+
+
+def test_setup_include_dirs_ext_package_and_setup_cfg_are_applied_by_setuptools(tmp_path):
+    write(tmp_path / "inc" / "answer.h", "#define ANSWER 41\n#ifdef TWICE\n#define MORE 1\n#else\n#define MORE 0\n#endif\n")
+    write(tmp_path / "fast.c", module("fast", "ANSWER + FROM_CFG + MORE", '#include "answer.h"'))
+    write(tmp_path / "pkg" / "__init__.py", "")
+    write(tmp_path / "setup.cfg", "[build_ext]\ndefine = FROM_CFG\n")  # distutils: FROM_CFG=1
+    write(tmp_path / "setup.py", textwrap.dedent("""\
+        from setuptools import setup, Extension
+        setup(name="x", packages=["pkg"], ext_package="pkg", include_dirs=["inc"],
+              ext_modules=[Extension("fast", ["fast.c"])])
+        """))
+    configure(tmp_path)
+    ninja(tmp_path)
+    assert list((tmp_path / "pkg").glob("fast.*.so"))  # ext_package: inside its package, not at the top
+    assert run_python(tmp_path, "from pkg import fast; print(fast.v())").strip() == "42"
+    # setup.cfg is an input of the regeneration: a change there rebuilds with the new value
+    (tmp_path / "setup.cfg").write_text("[build_ext]\ndefine = FROM_CFG,TWICE\n")
+    assert "Regenerating build.ninja" in ninja(tmp_path).stdout
+    assert run_python(tmp_path, "from pkg import fast; print(fast.v())").strip() == "43"
+
+
+def test_sources_a_build_ext_generates_and_probes_it_runs_happen_at_configure_time(tmp_path, capsys):
+    write(tmp_path / "setup.py", textwrap.dedent("""\
+        import os
+        from setuptools import setup, Extension
+        from setuptools.command.build_ext import build_ext
+
+        MODULE = %r
+
+        class Generating(build_ext):
+            def build_extensions(self):
+                has_getpid = self.compiler.has_function("getpid")
+                has_nothing = self.compiler.has_function("no_such_function_anywhere")
+                os.makedirs("gen", exist_ok=True)
+                with open("gen/made.c", "w") as f:
+                    f.write(MODULE.replace("VALUE", str(10 * has_getpid + has_nothing)))
+                for ext in self.extensions:
+                    ext.sources = ["gen/made.c"]
+                super().build_extensions()
+
+        setup(name="x", ext_modules=[Extension("made", ["placeholder.c"])], cmdclass={"build_ext": Generating})
+        """ % module("made", "VALUE")))
+    configure(tmp_path)
+    assert (tmp_path / "gen" / "made.c").is_file()
+    assert not list(tmp_path.glob("made.*.so"))  # nothing is built at configure time
+    ninja(tmp_path)
+    assert run_python(tmp_path, "import made; print(made.v())").strip() == "10"
+
+
+def test_cythonize_language_level_2_is_honoured(tmp_path):
+    write(tmp_path / "old.pyx", "def v():\n    return 7 / 2\n")  # 3 under language level 2, 3.5 under 3
+    write(tmp_path / "setup.py", textwrap.dedent("""\
+        from setuptools import setup, Extension
+        from Cython.Build import cythonize
+        setup(name="x", ext_modules=cythonize([Extension("old", ["old.pyx"])], language_level=2))
+        """))
+    configure(tmp_path)
+    ninja(tmp_path)
+    assert run_python(tmp_path, "import old; print(old.v())").strip() == "3"
+
+
+def test_modules_that_share_sources_compiled_the_same_way_compile_them_once(tmp_path):
+    write(tmp_path / "common.c", "int common(void) { return 20; }\n")
+    for name in ("one", "two"):
+        write(tmp_path / f"{name}.c", module(name, "common() + 1", "int common(void);"))
+    write(tmp_path / "setup.py", textwrap.dedent("""\
+        from setuptools import setup, Extension
+        setup(name="x", ext_modules=[Extension("one", ["one.c", "common.c"]),
+                                     Extension("two", ["two.c", "common.c"])])
+        """))
+    configure(tmp_path)
+    steps = planned(tmp_path)
+    assert sum(1 for s in steps if s.startswith("CC ") and s.endswith("/common.o")) == 1
+    ninja(tmp_path)
+    assert run_python(tmp_path, "import one, two; print(one.v() + two.v())").strip() == "42"
+
+
+def test_a_build_ext_that_links_without_setuptools_compiler_is_refused_in_one_line(tmp_path, capsys):
+    write(tmp_path / "m.c", module("m", "1"))
+    write(tmp_path / "setup.py", textwrap.dedent("""\
+        from setuptools import setup, Extension
+        from setuptools.command.build_ext import build_ext
+        class ByHand(build_ext):
+            def build_extension(self, ext):
+                pass  # would run its own compiler here
+        setup(name="x", ext_modules=[Extension("m", ["m.c"])], cmdclass={"build_ext": ByHand})
+        """))
+    assert main(["configure", "-C", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err == ("ninjagen: error: extension 'm': its build_ext never linked it through setuptools' compiler, "
+                   "so ninjagen cannot build it\n")
+    assert not (tmp_path / "build.ninja").exists()
