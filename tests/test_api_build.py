@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import os
 
+from cmodule import c_module
 from conftest import ninja, planned, run_python, write
 
 from ninjagen import Extension, StaticLibrary, configure, customize_compiler, new_compiler
 
-MODULE = r"""
-#include <Python.h>
-int helper_twice(int);
-static PyObject *twice(PyObject *self, PyObject *arg) { return PyLong_FromLong(helper_twice((int)PyLong_AsLong(arg))); }
-static PyMethodDef methods[] = {{"twice", twice, METH_O, NULL}, {NULL, NULL, 0, NULL}};
-static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "api_mod", NULL, -1, methods};
-PyMODINIT_FUNC PyInit_api_mod(void) { return PyModule_Create(&def); }
-"""
+MODULE = c_module("api_mod", prelude="int helper_twice(int);",
+                  long_functions={"twice": "PyLong_FromLong(helper_twice((int)x))"})
 
 
 def _sources(project):

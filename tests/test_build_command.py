@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
+from cmodule import c_module
 from conftest import configure, ninja, run_python, write
 
 from ninjagen.cli import main
 
-GOOD = r"""
-#include <Python.h>
-int shared_answer(void);
-static PyObject *answer(PyObject *self, PyObject *noargs) { return PyLong_FromLong(shared_answer()); }
-static PyMethodDef methods[] = {{"answer", answer, METH_NOARGS, NULL}, {NULL, NULL, 0, NULL}};
-static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "NAME", NULL, -1, methods};
-PyMODINIT_FUNC PyInit_NAME(void) { return PyModule_Create(&def); }
-"""
+def good(name: str) -> str:
+    return c_module(name, {"answer": "PyLong_FromLong(shared_answer())"}, prelude="int shared_answer(void);")
 
 
 def _project(tmp_path, modules: dict[str, str], optional: set[str] = frozenset(), extra: str = ""):
@@ -21,7 +16,7 @@ def _project(tmp_path, modules: dict[str, str], optional: set[str] = frozenset()
     write(project / "common.c", "int shared_answer(void) { return SHARED_ANSWER; }\n")
     tables = []
     for name, body in modules.items():
-        write(project / f"{name}.c", body.replace("NAME", name))
+        write(project / f"{name}.c", body)
         tables.append(f"""
 [[tool.ninjagen.ext-modules]]
 name = "{name}"
@@ -34,7 +29,7 @@ optional = {"true" if name in optional else "false"}
 
 
 def test_optional_extension_that_fails_is_skipped(tmp_path, capfd):
-    project = _project(tmp_path, {"good": GOOD, "bad": "#error this one does not compile\n"}, optional={"bad"})
+    project = _project(tmp_path, {"good": good("good"), "bad": "#error this one does not compile\n"}, optional={"bad"})
     assert main(["build", "-C", str(project)]) == 0
     err = capfd.readouterr().err
     assert "ninjagen: skipped optional extension bad: it failed to build" in err
@@ -42,7 +37,7 @@ def test_optional_extension_that_fails_is_skipped(tmp_path, capfd):
 
 
 def test_required_extension_that_fails_fails_the_build(tmp_path, capfd):
-    project = _project(tmp_path, {"good": GOOD, "bad": "#error this one does not compile\n"})
+    project = _project(tmp_path, {"good": good("good"), "bad": "#error this one does not compile\n"})
     assert main(["build", "-C", str(project)]) == 1
     captured = capfd.readouterr()
     assert captured.err.startswith("ninjagen: error: build failed (extensions not built: ")
@@ -51,7 +46,7 @@ def test_required_extension_that_fails_fails_the_build(tmp_path, capfd):
 
 
 def test_a_source_shared_with_the_same_flags_compiles_once(tmp_path):
-    project = _project(tmp_path, {"one": GOOD, "two": GOOD})
+    project = _project(tmp_path, {"one": good("one"), "two": good("two")})
     configure(project)
     text = (project / "build.ninja").read_text()
     assert text.count(": cc common.c") == 1
@@ -60,7 +55,7 @@ def test_a_source_shared_with_the_same_flags_compiles_once(tmp_path):
 
 
 def test_a_source_shared_with_different_flags_compiles_twice(tmp_path):
-    project = _project(tmp_path, {"one": GOOD, "two": GOOD})
+    project = _project(tmp_path, {"one": good("one"), "two": good("two")})
     pyproject = project / "pyproject.toml"
     text = pyproject.read_text()
     head, sep, tail = text.rpartition('[["SHARED_ANSWER", "42"]]')
@@ -81,7 +76,7 @@ def test_build_configures_first_and_clean_removes_the_modules(sample):
 
 
 def test_build_of_one_named_extension(tmp_path):
-    project = _project(tmp_path, {"one": GOOD, "two": GOOD})
+    project = _project(tmp_path, {"one": good("one"), "two": good("two")})
     assert main(["build", "-C", str(project), "one"]) == 0
     assert list(project.glob("one.*.so")) and not list(project.glob("two.*.so"))
 

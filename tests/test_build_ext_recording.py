@@ -10,22 +10,14 @@ from __future__ import annotations
 
 import textwrap
 
+from cmodule import c_module
 from conftest import configure, ninja, planned, run_python, write
 
 from ninjagen.cli import main
 
-MODULE = """\
-#include <Python.h>
-{prelude}
-static PyObject *v(PyObject *s, PyObject *a) {{ return PyLong_FromLong({value}); }}
-static PyMethodDef ms[] = {{{{"v", v, METH_NOARGS, 0}}, {{0}}}};
-static struct PyModuleDef d = {{PyModuleDef_HEAD_INIT, "{name}", 0, -1, ms}};
-PyMODINIT_FUNC PyInit_{name}(void) {{ return PyModule_Create(&d); }}
-"""
-
-
 def module(name: str, value: str, prelude: str = "") -> str:
-    return MODULE.format(name=name, value=value, prelude=prelude)
+    """A module *name* whose v() returns the C long *value*."""
+    return c_module(name, {"v": f"PyLong_FromLong({value})"}, prelude=prelude)
 
 
 def test_setup_include_dirs_ext_package_and_setup_cfg_are_applied_by_setuptools(tmp_path):

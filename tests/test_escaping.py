@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import json
 
+from cmodule import c_module
 from conftest import configure, ninja, planned, run_python, write
 
 # a C string literal, and a bare token sequence that the module stringifies
 QUOTED = "a  b $HOME $(x) `y` 'q' ü # : ; & | * ? ~ % ! \\\\ \\\" end"
 RAW = "$HOME a:b#c ${x} $$ ü"
 
-MODULE = r"""
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
-#include "odd header $1.h"
-#define STR(x) #x
-#define XSTR(x) STR(x)
-static PyObject *quoted(PyObject *self, PyObject *noargs) { return PyUnicode_FromString(QUOTED); }
-static PyObject *raw(PyObject *self, PyObject *noargs) { return PyUnicode_FromString(XSTR(RAW)); }
-static PyObject *header(PyObject *self, PyObject *noargs) { return PyLong_FromLong(ODD_HEADER); }
-static PyMethodDef methods[] = {
-    {"quoted", quoted, METH_NOARGS, NULL},
-    {"raw", raw, METH_NOARGS, NULL},
-    {"header", header, METH_NOARGS, NULL},
-    {NULL, NULL, 0, NULL},
-};
-static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "oddity", NULL, -1, methods};
-PyMODINIT_FUNC PyInit_oddity(void) { return PyModule_Create(&def); }
-"""
+MODULE = c_module("oddity", {
+    "quoted": "PyUnicode_FromString(QUOTED)",
+    "raw": "PyUnicode_FromString(XSTR(RAW))",
+    "header": "PyLong_FromLong(ODD_HEADER)",
+}, prelude='#include "odd header $1.h"\n#define STR(x) #x\n#define XSTR(x) STR(x)\n')
 
 
 def _toml_string(s: str) -> str:

@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 
+from cmodule import c_module
 from conftest import configure, ninja, planned, run_python, write
 
 from ninjagen import Extension
@@ -14,13 +15,7 @@ from ninjagen.configure import configure as configure_api
 
 pytestmark = pytest.mark.slow  # thousands of sources, real long builds
 
-MODULE = r"""
-#include <Python.h>
-static PyObject *count(PyObject *self, PyObject *noargs) { return PyLong_FromLong(NSOURCES); }
-static PyMethodDef methods[] = {{"count", count, METH_NOARGS, NULL}, {NULL, NULL, 0, NULL}};
-static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "huge", NULL, -1, methods};
-PyMODINIT_FUNC PyInit_huge(void) { return PyModule_Create(&def); }
-"""
+MODULE = c_module("huge", {"count": "PyLong_FromLong(NSOURCES)"})
 
 # A compiler wrapper that keeps 5,000 compiles fast: it hands module.c to the real
 # gcc and answers every other source with a copy of a real (empty) gcc object.
@@ -85,7 +80,7 @@ def test_a_thousand_include_folders(tmp_path):
     for d in include_dirs:
         (project / d).mkdir(parents=True)
     write(project / include_dirs[-1] / "deep.h", "#define DEEP 999\n")
-    write(project / "module.c", MODULE.replace("NSOURCES", "DEEP").replace("<Python.h>", "<Python.h>\n#include \"deep.h\""))
+    write(project / "module.c", c_module("huge", {"count": "PyLong_FromLong(DEEP)"}, prelude='#include "deep.h"'))
     configure_api(str(project), extensions=[Extension("huge", ["module.c"], include_dirs=include_dirs)])
     (entry,) = json.loads((project / "compile_commands.json").read_text())
     assert entry["command"].count(" -Iinc/dir_") == 1000

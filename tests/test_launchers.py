@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from cmodule import c_module
 from conftest import configure, ninja, run_python, write
 from devloop import need
 from targets import WINDOWS
@@ -255,17 +256,8 @@ def _distributed_project(tmp_path: Path) -> Path:
         write(project / f"part{i:02d}.c", f"{body}\nint part{i}(int x) {{ return {chain}; }}\n")
         calls.append(f"part{i}(x)")
     decls = "".join(f"int part{i}(int);\n" for i in range(PARTS))
-    write(project / "spread.c", f"""#include <Python.h>
-{decls}
-static PyObject *total(PyObject *self, PyObject *arg) {{
-    long x = PyLong_AsLong(arg);
-    if (x == -1 && PyErr_Occurred()) return NULL;
-    return PyLong_FromLong({" + ".join(calls)});
-}}
-static PyMethodDef methods[] = {{{{"total", total, METH_O, NULL}}, {{NULL, NULL, 0, NULL}}}};
-static struct PyModuleDef def = {{PyModuleDef_HEAD_INIT, "spread", NULL, -1, methods}};
-PyMODINIT_FUNC PyInit_spread(void) {{ return PyModule_Create(&def); }}
-""")
+    write(project / "spread.c", c_module("spread", prelude=decls,
+                                         long_functions={"total": f"PyLong_FromLong({' + '.join(calls)})"}))
     sources = ", ".join(f'"part{i:02d}.c"' for i in range(PARTS))
     write(project / "pyproject.toml", f"""[tool.ninjagen]
 launcher = "distcc"

@@ -10,19 +10,11 @@ import re
 
 import pytest
 
+from cmodule import c_module
 from conftest import run_python, write
 from devloop import intervals, max_overlap, timing_wrapper
 
 from ninjagen.cli import main
-
-MODULE = r"""
-#include <Python.h>
-{decls}
-static PyObject *total(PyObject *self, PyObject *noargs) {{ return PyLong_FromLong({calls}); }}
-static PyMethodDef methods[] = {{{{"total", total, METH_NOARGS, NULL}}, {{NULL, NULL, 0, NULL}}}};
-static struct PyModuleDef def = {{PyModuleDef_HEAD_INIT, "{name}", NULL, -1, methods}};
-PyMODINIT_FUNC PyInit_{name}(void) {{ return PyModule_Create(&def); }}
-"""
 
 
 def _project(tmp_path, modules: dict[str, bool], parts: int = 3, tool: str = "") -> object:
@@ -36,7 +28,7 @@ def _project(tmp_path, modules: dict[str, bool], parts: int = 3, tool: str = "")
             sources.append(f"{name}_{i}.c")
         decls = "".join(f"int {name}_{i}(void);\n" for i in range(parts))
         calls = " + ".join(f"{name}_{i}()" for i in range(parts)) or "0"
-        write(project / f"{name}.c", MODULE.format(name=name, decls=decls, calls=calls))
+        write(project / f"{name}.c", c_module(name, {"total": f"PyLong_FromLong({calls})"}, prelude=decls))
         quoted = ", ".join(f'"{s}"' for s in sources)
         tables.append(f'    {{ name = "{name}", sources = [{quoted}], heavy = {str(heavy).lower()} }},\n')
     write(project / "pyproject.toml", f"[tool.ninjagen]\n{tool}ext-modules = [\n{''.join(tables)}]\n")

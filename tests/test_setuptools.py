@@ -10,6 +10,7 @@ import textwrap
 
 import pytest
 
+from cmodule import c_module
 from conftest import configure, ninja, planned, run_python, touch, write
 
 from ninjagen.cli import main
@@ -121,12 +122,8 @@ def test_setup_py_problems_are_one_line(tmp_path, capsys, case):
 def test_a_custom_build_ext_runs_and_what_it_changes_is_built(tmp_path, capsys):
     """The project's own build_ext runs: a macro it adds, a flag it puts on the compiler, a folder it adds."""
     write(tmp_path / "gen" / "extra.h", "#define FROM_HEADER 5\n")
-    write(tmp_path / "m.c", "#include <Python.h>\n#include \"extra.h\"\n"
-                            "static PyObject *v(PyObject *s, PyObject *a) "
-                            "{ return PyLong_FromLong(EXTRA * 100 + FROM_COMPILER * 10 + FROM_HEADER); }\n"
-                            "static PyMethodDef ms[] = {{\"v\", v, METH_NOARGS, 0}, {0}};\n"
-                            "static struct PyModuleDef d = {PyModuleDef_HEAD_INIT, \"m\", 0, -1, ms};\n"
-                            "PyMODINIT_FUNC PyInit_m(void) { return PyModule_Create(&d); }\n")
+    write(tmp_path / "m.c", c_module("m", {"v": "PyLong_FromLong(EXTRA * 100 + FROM_COMPILER * 10 + FROM_HEADER)"},
+                                     prelude='#include "extra.h"'))
     write(tmp_path / "setup.py", textwrap.dedent("""\
         from setuptools import setup, Extension
         from setuptools.command.build_ext import build_ext
@@ -164,10 +161,7 @@ def test_drop_in_build_ext_builds_through_ninja_and_then_does_nothing(sample):
 
 
 def test_drop_in_subclass_that_changes_options_keeps_working(tmp_path):
-    write(tmp_path / "m.c", "#include <Python.h>\nstatic PyObject *v(PyObject *s, PyObject *a)"
-                            " { return PyLong_FromLong(EXTRA); }\nstatic PyMethodDef ms[] = {{\"v\", v, METH_NOARGS, 0},"
-                            " {0}};\nstatic struct PyModuleDef d = {PyModuleDef_HEAD_INIT, \"m\", 0, -1, ms};\n"
-                            "PyMODINIT_FUNC PyInit_m(void) { return PyModule_Create(&d); }\n")
+    write(tmp_path / "m.c", c_module("m", {"v": "PyLong_FromLong(EXTRA)"}))
     write(tmp_path / "setup.py", textwrap.dedent("""\
         from setuptools import setup, Extension
         from ninjagen.setuptools import build_ext
@@ -220,11 +214,7 @@ def test_pip_install_editable_through_the_plugin_rebuilds_only_what_changed(tmp_
 def test_build_clib_libraries_link_into_every_extension(tmp_path):
     """As setuptools' build_ext: a build_clib library is linked even where no Extension lists it (marisa-trie)."""
     write(tmp_path / "lib" / "base.c", "int base_value(void) { return 41; }\n")
-    write(tmp_path / "m.c", "#include <Python.h>\nint base_value(void);\n"
-                            "static PyObject *v(PyObject *s, PyObject *a) { return PyLong_FromLong(base_value() + 1); }\n"
-                            "static PyMethodDef ms[] = {{\"v\", v, METH_NOARGS, 0}, {0}};\n"
-                            "static struct PyModuleDef d = {PyModuleDef_HEAD_INIT, \"m\", 0, -1, ms};\n"
-                            "PyMODINIT_FUNC PyInit_m(void) { return PyModule_Create(&d); }\n")
+    write(tmp_path / "m.c", c_module("m", {"v": "PyLong_FromLong(base_value() + 1)"}, prelude="int base_value(void);"))
     write(tmp_path / "setup.py", textwrap.dedent("""\
         from setuptools import setup, Extension
         setup(name="x", libraries=[("lib-base", {"sources": ["lib/base.c"]})],
@@ -256,11 +246,7 @@ def test_cython_directive_defaults_changed_by_setup_py_reach_cython(tmp_path):
 
 def test_setup_py_macro_values_that_are_not_strings(tmp_path):
     """psutil passes ("PSUTIL_VERSION", 610): distutils formats it as -DPSUTIL_VERSION=610."""
-    write(tmp_path / "m.c", "#include <Python.h>\n"
-                            "static PyObject *v(PyObject *s, PyObject *a) { return PyLong_FromLong(VAL + 1); }\n"
-                            "static PyMethodDef ms[] = {{\"v\", v, METH_NOARGS, 0}, {0}};\n"
-                            "static struct PyModuleDef d = {PyModuleDef_HEAD_INIT, \"m\", 0, -1, ms};\n"
-                            "PyMODINIT_FUNC PyInit_m(void) { return PyModule_Create(&d); }\n")
+    write(tmp_path / "m.c", c_module("m", {"v": "PyLong_FromLong(VAL + 1)"}))
     write(tmp_path / "setup.py", 'from setuptools import setup, Extension\n'
                                  'setup(name="x", ext_modules=[Extension("m", ["m.c"], define_macros=[("VAL", 41)])])\n')
     assert main(["configure", "-C", str(tmp_path), "--setup-py"]) == 0

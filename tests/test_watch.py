@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from cmodule import c_module
 from conftest import configure, run_python, write
 
 from ninjagen.watch import MISSING
@@ -153,10 +154,7 @@ def test_watch_rebuilds_on_save_and_shows_errors_as_they_happen(sample, watcher)
 
 def test_watch_follows_headers_depends_files_and_pyproject(tmp_path, watcher):
     project = tmp_path / "proj"
-    write(project / "m.c", '#include <Python.h>\n#include "m.h"\n'
-          'static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "m", NULL, -1, NULL};\n'
-          'PyMODINIT_FUNC PyInit_m(void) { PyObject *m = PyModule_Create(&def);\n'
-          '  if (m) PyModule_AddIntConstant(m, "VALUE", VALUE); return m; }\n')
+    write(project / "m.c", c_module("m", prelude='#include "m.h"', constants={"VALUE": "VALUE"}))
     write(project / "m.h", "#define VALUE 1\n")
     write(project / "table.dat", "one\n")
     write(project / "pyproject.toml", '[tool.ninjagen]\next-modules = [{ name = "m", sources = ["m.c"], '
