@@ -135,7 +135,20 @@ class RecordingCompiler:
 _CLASSES = {}
 
 
-def _recording(compiler):
+class building:
+    """Calls recorded inside belong to extension *name* (for ninjagen's setuptools drop-in)."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __enter__(self):
+        self.outer, _STATE["ext"] = _STATE["ext"], self.name
+
+    def __exit__(self, *exc_info):
+        _STATE["ext"] = self.outer
+
+
+def recording(compiler):
     """*compiler*, made an instance of the recording subclass of its own class."""
     cls = type(compiler)
     if not isinstance(compiler, RecordingCompiler):
@@ -147,7 +160,7 @@ def _recording(compiler):
 
 def _wrap_new_compiler(original):
     def new_compiler(*args, **kwargs):
-        return _recording(original(*args, **kwargs))
+        return recording(original(*args, **kwargs))
 
     new_compiler.ninjagen_recording = True
     return new_compiler

@@ -209,7 +209,8 @@ def capture_build_ext(setup_py):
     recorder.install()
     pristine = _directive_defaults()
     # what a build runs: build_ext alone does not build the build_clib libraries it links
-    error = _run(setup_py, ["build_clib", "build_ext", "--inplace"])
+    # --force: setuptools skips a module it thinks up to date, and each one must be recorded
+    error = _run(setup_py, ["build_clib", "build_ext", "--inplace", "--force"])
     now = _directive_defaults() if pristine is not None else None
     changed = {k: v for k, v in (now or {}).items() if k not in pristine or pristine[k] != v}
     result = recorder.result(lambda ext: _extension(ext, changed))

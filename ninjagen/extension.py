@@ -138,6 +138,8 @@ class Extension(CompiledSources):
     """Cython compiler directives (``-X name=value``), as Cython's own Extension has them."""
     cython_include_dirs: list[str] = field(default_factory=list)
     """Where Cython looks for ``.pxd`` files besides the source's package."""
+    cython_compile_time_env: dict[str, Any] = field(default_factory=dict)
+    """Cython's ``DEF`` constants (``-E name=value``), as ``cythonize(compile_time_env=...)`` gives them."""
     depends: list[str] = field(default_factory=list)
     language: Optional[str] = None
     optional: bool = False
@@ -157,10 +159,15 @@ class Extension(CompiledSources):
             raise ConfigError(
                 f"extension {name!r}: language {self.language!r} is not one of {', '.join(LANGUAGES)}"
             )
-        directives = self.cython_directives
-        if not isinstance(directives, dict) or not all(
-                isinstance(k, str) and isinstance(v, (str, int, float, bool)) for k, v in directives.items()):
-            raise ConfigError(f"{owner}: cython_directives must be a table of name = value, got {directives!r}")
+        for fname in ("cython_directives", "cython_compile_time_env"):
+            table = getattr(self, fname)
+            if not isinstance(table, dict) or not all(
+                    isinstance(k, str) and isinstance(v, (str, int, float, bool)) for k, v in table.items()):
+                raise ConfigError(f"{owner}: {fname} must be a table of name = value, got {table!r}")
+        for name, value in self.cython_compile_time_env.items():
+            if "," in str(value) or "=" in name or "," in name:
+                raise ConfigError(f"{owner}: cython_compile_time_env {name} = {value!r}: Cython's -E option "
+                                  "cannot carry a ',' (or a '=' in the name)")
         if not isinstance(self.optional, bool):
             raise ConfigError(f"extension {name!r}: optional must be true or false, got {self.optional!r}")
         if not isinstance(self.heavy, bool):

@@ -32,7 +32,8 @@ __all__ = ["replay"]
 
 
 def _macros(values: Optional[list]) -> list[tuple]:
-    return [tuple(m) for m in values or []]
+    """Recorded macros as distutils spells them: a value of any type (``("X", 1)``) is its text."""
+    return [(m[0],) if len(m) == 1 else (m[0], None if m[1] is None else str(m[1])) for m in values or []]
 
 
 def _apply_state(cc: "CCompiler", state: Mapping[str, Any]) -> None:
@@ -68,24 +69,47 @@ def _compile(cc: "CCompiler", call: Mapping[str, Any], ext: Optional[Extension],
                       depends=args.get("depends"))
 
 
+def _keep_commands(cc: "CCompiler", scopes: list[tuple[list[str], dict[str, str]]]) -> None:
+    """Each statement runs the commands its call had: where they differ from the file's, its own.
+
+    build.ninja names a toolchain's commands once (``cc = gcc ...``), as the
+    compiler has them after the last call; a build_clib compiler, or a compiler
+    the project changed between modules, had others.
+    """
+    final = cc.toolchain_variables()
+    for keys, variables in scopes:
+        differ = {k: v for k, v in variables.items() if final.get(k) != v}
+        for key in keys if differ else ():
+            edge = cc.graph.edges[key]
+            own = {k for k, _ in edge.variables}
+            extra = tuple((k, v) for k, v in sorted(differ.items()) if k not in own)
+            if extra:
+                cc.graph.edges[key] = replace(edge, variables=edge.variables + extra)
+
+
 def replay(cc: "CCompiler", recording: BuildExtRecording, extensions: Mapping[str, Extension],
            build_dir: str) -> dict[str, str]:
     """Make every recorded call on *cc*; return extension name -> where its module is built."""
     objects: dict[str, str] = {}  # the recorded compiler's object names -> ours
     outputs: dict[str, str] = {}
+    scopes: list[tuple[list[str], dict[str, str]]] = []  # statements of a call, and the commands then
     for call in recording.calls:
         args = call["args"]
         name = call.get("ext")
         ext = extensions.get(name) if name else None
+        before = set(cc.graph.edges)
         try:
             _apply_state(cc, call["state"])
+            scopes.append(([], cc.toolchain_variables()))
             if call["call"] == "compile":
                 objects.update(zip(call["returned"], _compile(cc, call, ext, build_dir)))
+                scopes[-1][0].extend(k for k in cc.graph.edges if k not in before)
                 continue
             linked = [objects.get(o, o) for o in args["objects"]]
             if call["call"] == "create_static_lib":
                 cc.create_static_lib(linked, args["output_libname"], output_dir=args.get("output_dir"),
                                      debug=bool(args.get("debug")), target_lang=args.get("target_lang"))
+                scopes[-1][0].extend(k for k in cc.graph.edges if k not in before)
                 continue
             output = os.path.normpath(os.path.join(args.get("output_dir") or "", args["output_filename"]))
             output = os.path.normpath(recording.copies.get(output, output))
@@ -94,11 +118,13 @@ def replay(cc: "CCompiler", recording: BuildExtRecording, extensions: Mapping[st
                     export_symbols=args.get("export_symbols"), debug=bool(args.get("debug")),
                     extra_preargs=args.get("extra_preargs"), extra_postargs=args.get("extra_postargs"),
                     build_temp=_object_dir(build_dir, call), target_lang=args.get("target_lang"))
+            scopes[-1][0].extend(k for k in cc.graph.edges if k not in before)
             if name:
                 outputs[name] = output
         except NinjagenError as exc:
             what = f"extension {name!r}" if name else "build_ext"
             raise type(exc)(f"{what}: {exc}") from None
+    _keep_commands(cc, scopes)
     missing = sorted(set(extensions) - set(outputs))
     if missing:
         raise ConfigError(f"extension {missing[0]!r}: its build_ext never linked it through setuptools' compiler, "

@@ -56,6 +56,7 @@ def _extension(setup_py: str, fields: dict[str, Any]) -> Extension:
     if cython:
         fields["cython_directives"] = dict(cython.get("directives") or {})
         fields["cython_include_dirs"] = list(cython.get("include_path") or [])
+        fields["cython_compile_time_env"] = dict(cython.get("compile_time_env") or {})
     try:
         return Extension(**fields)
     except TypeError as exc:

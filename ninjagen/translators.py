@@ -28,10 +28,11 @@ if TYPE_CHECKING:
     from .compilers.base import CCompiler
     from .extension import Extension
 
-__all__ = ["Translated", "translate_sources", "pyx_language", "swig_python_module"]
+__all__ = ["Translated", "translate_sources", "pyx_language", "swig_python_module", "relative_cimports"]
 
 _LANGUAGE_DIRECTIVE = re.compile(r"^#\s*distutils\s*:\s*language\s*=\s*(\S+)", re.M)
 _SWIG_MODULE = re.compile(r"^\s*%module\s*(?:\([^)]*\)\s*)?(\w+)", re.M)
+_RELATIVE_CIMPORT = re.compile(r"^[ \t]*from[ \t]+(\.+)([\w.]*)[ \t]+cimport[ \t]+(\([^)]*\)|[^\n#]*)", re.M)
 
 
 @dataclass
@@ -64,6 +65,36 @@ def swig_python_module(path: str) -> Optional[str]:
     except OSError:
         return None
     return os.path.join(os.path.dirname(path), found.group(1) + ".py") if found else None
+
+
+def relative_cimports(path: str) -> list[str]:
+    """The ``.pxd`` files that ``from . cimport x`` lines of a Cython file reach.
+
+    Cython's own dependency file leaves them out (it lists ``cimport pkg.x`` but
+    not the relative form), so they are added to the translation's inputs.
+    """
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return []
+    found = []
+    for dots, module, names in _RELATIVE_CIMPORT.findall(text):
+        base = os.path.dirname(path)
+        for _ in range(len(dots) - 1):
+            base = os.path.dirname(base)
+        if module:
+            folder = os.path.join(base, *module.split("."))
+            candidates = [folder + ".pxd"]
+        else:
+            folder = base
+            candidates = []
+        for name in names.strip("() \t").split(","):
+            name = name.split(" as ")[0].strip()
+            if name.isidentifier():
+                candidates.append(os.path.join(folder, name + ".pxd"))
+        found += [c for c in candidates if os.path.isfile(c)]
+    return list(dict.fromkeys(os.path.normpath(c) for c in found))
 
 
 def _generated(build_dir: str, kind: str, source: str, suffix: str) -> str:
@@ -111,7 +142,10 @@ def translate_sources(cc: "CCompiler", ext: "Extension", build_dir: str) -> Tran
                 args += ["-X", f"{name}={str(value) if not isinstance(value, bool) else value}"]
             for folder in ext.cython_include_dirs:
                 args += ["-I", folder]
-            cc.graph.add(Edge.make(target, "cython", [src], variables={"args": host_join(args)}))
+            for name, value in ext.cython_compile_time_env.items():
+                args += ["-E", f"{name}={value}"]
+            cc.graph.add(Edge.make(target, "cython", [src], implicit=relative_cimports(src),
+                                   variables={"args": host_join(args)}))
         elif suffix == ".i":
             _swig_rule(cc, owner, src)
             opts = list(ext.swig_opts)

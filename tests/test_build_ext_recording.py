@@ -111,3 +111,35 @@ def test_a_build_ext_that_links_without_setuptools_compiler_is_refused_in_one_li
     assert err == ("ninjagen: error: extension 'm': its build_ext never linked it through setuptools' compiler, "
                    "so ninjagen cannot build it\n")
     assert not (tmp_path / "build.ninja").exists()
+
+
+def test_cythonize_compile_time_env_and_directives_reach_cython(tmp_path):
+    write(tmp_path / "env.pyx", "def v():\n    return SIZE * 10 + (1 if FAST else 0)\n")
+    write(tmp_path / "setup.py", textwrap.dedent("""\
+        from setuptools import setup, Extension
+        from Cython.Build import cythonize
+        setup(name="x", ext_modules=cythonize([Extension("env", ["env.pyx"])], language_level=3,
+                                              compile_time_env={"SIZE": 4, "FAST": True}))
+        """))
+    configure(tmp_path)
+    ninja(tmp_path)
+    assert run_python(tmp_path, "import env; print(env.v())").strip() == "41"
+
+
+def test_an_edited_pxd_reached_by_a_relative_cimport_retranslates(tmp_path):
+    """Cython's depfile leaves out `from . cimport b`: the .pxd is an input all the same."""
+    write(tmp_path / "pkg" / "__init__.py", "")
+    write(tmp_path / "pkg" / "b.pxd", "cdef inline int twice(int x):\n    return 2 * x\n")
+    write(tmp_path / "pkg" / "a.pyx", "from . cimport b\ndef v():\n    return b.twice(3)\n")
+    write(tmp_path / "setup.py", textwrap.dedent("""\
+        from setuptools import setup, Extension
+        from Cython.Build import cythonize
+        setup(name="x", packages=["pkg"], ext_modules=cythonize([Extension("pkg.a", ["pkg/a.pyx"])]))
+        """))
+    configure(tmp_path)
+    ninja(tmp_path)
+    assert run_python(tmp_path, "from pkg import a; print(a.v())").strip() == "6"
+    (tmp_path / "pkg" / "b.pxd").write_text("cdef inline int twice(int x):\n    return 3 * x\n")
+    assert any(step.startswith("CYTHON ") for step in planned(tmp_path))
+    ninja(tmp_path)
+    assert run_python(tmp_path, "from pkg import a; print(a.v())").strip() == "9"

@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import textwrap
 
 import pytest
 
 from conftest import write
 
 import ninjagen
+from ninjagen.cli import main
 from ninjagen.configure import configure
 
 setuptools = pytest.importorskip("setuptools")
@@ -87,3 +89,74 @@ def test_compile_and_link_commands_match_setuptools(tmp_path, monkeypatch):
     ours_link = (result.compiler.command("linker_so") + shlex.split(v.get("args", "")) + shlex.split(v["rsp_args"])
                  + ["-o", edge.outputs[0]] + shlex.split(v.get("post_args", "")))
     assert _normalize(ours_link) == _normalize(link)
+
+
+def _setup_py_commands(project, monkeypatch, argv) -> list[list[str]]:
+    """What `setup.py ARGV` spawns, with setuptools' compilers recording instead of running."""
+    import runpy
+    import sys
+
+    recorded: list[list[str]] = []
+    monkeypatch.setattr(ccompiler.CCompiler, "spawn", lambda self, cmd, **kw: recorded.append(list(cmd)))
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(sys, "argv", ["setup.py", *argv])
+    for name in ("CC", "CXX", "CFLAGS", "CPPFLAGS", "LDFLAGS", "LDSHARED", "AR", "ARFLAGS"):
+        monkeypatch.delenv(name, raising=False)
+    try:
+        runpy.run_path(str(project / "setup.py"), run_name="__main__")
+    except SystemExit as exc:
+        assert not exc.code, exc.code
+    return recorded
+
+
+def test_a_custom_build_ext_gets_the_commands_setuptools_would_spawn(tmp_path, monkeypatch):
+    """Through the recorded build_ext, compile and link argv equal setuptools' (but for ninjagen's own options)."""
+    project = tmp_path / "p"
+    write(project / "fid.c", "int fid;\n")
+    write(project / "lib" / "base.c", "int base;\n")
+    write(project / "inc" / "x.h", "\n")
+    write(project / "setup.py", textwrap.dedent("""\
+        from setuptools import setup, Extension
+        from setuptools.command.build_ext import build_ext
+        class Own(build_ext):
+            def build_extensions(self):
+                self.compiler.compiler_so = [w for w in self.compiler.compiler_so if w != "-Wall"] + ["-DOWN=1"]
+                self.compiler.add_include_dir("inc")
+                super().build_extensions()
+        setup(name="fid", cmdclass={"build_ext": Own}, include_dirs=["inc"],
+              libraries=[("base", {"sources": ["lib/base.c"], "macros": [("BASE", "2")]})],
+              ext_modules=[Extension("fid", ["fid.c"], define_macros=[("N", 3)], libraries=["m"])])
+        """))
+    theirs = _setup_py_commands(project, monkeypatch, ["build_clib", "build_ext", "--force"])
+    assert main(["configure", "-C", str(project)]) == 0
+    ours = {os.path.basename(e["file"]): shlex.split(e["command"])
+            for e in json.loads((project / "compile_commands.json").read_text())}
+    compiles = [c for c in theirs if "-c" in c]
+    assert len(compiles) == 2
+    for theirs_compile in compiles:
+        source = os.path.basename(theirs_compile[theirs_compile.index("-c") + 1])
+        assert _normalize(ours[source]) == _normalize(theirs_compile), source
+    (theirs_link,) = [c for c in theirs if c[-1].endswith(".so") or ("-o" in c and c[c.index("-o") + 1].endswith(".so"))]
+    text = (project / "build.ninja").read_text()
+    (line,) = [ln for ln in text.splitlines() if ln.startswith("build fid.") and ": link_so " in ln]
+    variables = _statement_variables(text, line)
+    linker = shlex.split(next(ln for ln in text.splitlines() if ln.startswith("ldshared = ")).split(" = ", 1)[1])
+    ours_link = (linker + shlex.split(variables.get("args", "")) + shlex.split(variables["rsp_args"])
+                 + ["-o", line.split(":")[0][len("build "):].split(" ")[0]] + shlex.split(variables.get("post_args", "")))
+    assert _normalize(_without_dirs(ours_link)) == _normalize(_without_dirs(theirs_link))
+
+
+def _statement_variables(text: str, line: str) -> dict[str, str]:
+    lines = text.splitlines()
+    out = {}
+    for following in lines[lines.index(line) + 1:]:
+        if not following.startswith("  "):
+            break
+        key, _, value = following.strip().partition(" = ")
+        out[key] = value
+    return out
+
+
+def _without_dirs(argv: list[str]) -> list[str]:
+    """Library folders of build_clib's archive and objects are where each tool keeps them: compared by name."""
+    return [w for w in argv if not (w.startswith("-Lbuild/") or w.startswith("-L") and "temp." in w)]

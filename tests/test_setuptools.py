@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import zipfile
 
 import pytest
 
@@ -177,21 +178,71 @@ def test_drop_in_subclass_that_changes_options_keeps_working(tmp_path):
     assert run_python(tmp_path, "import m; print(m.v() + 1)").strip() == "42"
 
 
-@pytest.mark.slow
-def test_pip_install_editable_through_the_plugin_rebuilds_only_what_changed(tmp_path, sample):
-    """`pip install -e .` with `[tool.ninjagen] setuptools-build-ext = true`: no setup.py change needed."""
+PLUGIN_PYPROJECT = ('[build-system]\nrequires = ["setuptools>=64", "ninjagen"]\nbuild-backend = "setuptools.build_meta"\n\n'
+                    '[tool.ninjagen]\nsetuptools-build-ext = true\n')
+
+
+def _plugin_venv(tmp_path):
+    """A venv with current setuptools and this ninjagen, for pip installs without build isolation."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    project = sample("hello")
-    (project / "setup.py").write_text('from setuptools import Extension, setup\n'
-                                      'setup(name="pe-hello", version="0.1", ext_modules=[Extension("hello", ["hello.c"])])\n')
-    (project / "pyproject.toml").write_text('[build-system]\nrequires = ["setuptools>=64", "ninjagen"]\n'
-                                            'build-backend = "setuptools.build_meta"\n\n'
-                                            '[tool.ninjagen]\nsetuptools-build-ext = true\n')
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     pip = [str(venv / "bin" / "python"), "-m", "pip"]
     setup = subprocess.run(pip + ["install", "-q", "setuptools>=70", "wheel", root], capture_output=True, text=True)
     assert setup.returncode == 0, setup.stdout + setup.stderr
+    return venv, pip
+
+
+@pytest.mark.slow
+def test_the_plugin_wraps_a_projects_own_build_ext(tmp_path):
+    """Its subclass stays in charge (a macro, an include folder on self.compiler); a module in a subpackage;
+    an integer macro value; pip install -e and pip wheel both build it through ninja."""
+    project = tmp_path / "proj"
+    write(project / "pkg" / "__init__.py", "")
+    write(project / "pkg" / "low_level" / "__init__.py", "")
+    write(project / "extra" / "extra.h", "#define FROM_HEADER 2\n")
+    write(project / "pkg" / "low_level" / "x.c",
+          c_module("pkg.low_level.x", {"v": "PyLong_FromLong(NUMBER * 10 + FROM_HEADER + OWN)"},
+                   prelude='#include "extra.h"'))
+    write(project / "setup.py", textwrap.dedent("""\
+        from setuptools import setup, Extension
+        from setuptools.command.build_ext import build_ext
+        class Own(build_ext):
+            def build_extensions(self):
+                self.compiler.add_include_dir("extra")
+                super().build_extensions()
+            def build_extension(self, ext):
+                ext.define_macros.append(("OWN", "1"))
+                super().build_extension(ext)
+        setup(name="wrapped", version="0.1", packages=["pkg", "pkg.low_level"], cmdclass={"build_ext": Own},
+              ext_modules=[Extension("pkg.low_level.x", ["pkg/low_level/x.c"], define_macros=[("NUMBER", 4)])])
+        """))
+    write(project / "pyproject.toml", PLUGIN_PYPROJECT)
+    venv, pip = _plugin_venv(tmp_path)
+    proc = subprocess.run(pip + ["install", "-v", "--no-build-isolation", "-e", str(project)],
+                          capture_output=True, text=True)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output[-3000:]
+    assert "ninjagen: __main__.Own runs as the project's build_ext" in output and "] LINK " in output
+    check = subprocess.run([str(venv / "bin" / "python"), "-c", "from pkg.low_level import x; print(x.v())"],
+                           cwd=venv, capture_output=True, text=True)
+    assert check.stdout.strip() == "43", check.stderr
+    wheels = tmp_path / "wheels"
+    proc = subprocess.run(pip + ["wheel", "-q", "--no-build-isolation", "--no-deps", "-w", str(wheels), str(project)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    (wheel,) = wheels.glob("wrapped-0.1-*.whl")
+    assert any(n.startswith("pkg/low_level/x.") and n.endswith(".so") for n in zipfile.ZipFile(wheel).namelist())
+
+
+@pytest.mark.slow
+def test_pip_install_editable_through_the_plugin_rebuilds_only_what_changed(tmp_path, sample):
+    """`pip install -e .` with `[tool.ninjagen] setuptools-build-ext = true`: no setup.py change needed."""
+    project = sample("hello")
+    (project / "setup.py").write_text('from setuptools import Extension, setup\n'
+                                      'setup(name="pe-hello", version="0.1", ext_modules=[Extension("hello", ["hello.c"])])\n')
+    (project / "pyproject.toml").write_text(PLUGIN_PYPROJECT)
+    venv, pip = _plugin_venv(tmp_path)
 
     def install() -> str:
         proc = subprocess.run(pip + ["install", "-v", "--no-build-isolation", "-e", str(project)],
