@@ -6,7 +6,8 @@ of its real class -- ``isinstance`` checks and attribute edits such as
 ``self.compiler.compiler_so.remove(...)`` keep working -- whose ``compile()``,
 ``link()`` and ``create_static_lib()`` record the call, with the compiler's
 state at that moment, instead of spawning.  ``has_function`` and the other
-probes run for real.  ``copy_file`` of a module that was only recorded (the
+probes run for real; so do programs the project's build_ext starts itself
+(``self.spawn``, ``subprocess``), which are named in the result.  ``copy_file`` of a module that was only recorded (the
 copy into the source tree of ``build_ext --inplace``) is recorded as where the
 module belongs.  :func:`result` describes it all as plain data.
 """
@@ -19,7 +20,8 @@ CALLS = []
 COPIES = {}
 SPAWNED = []
 EXTENSIONS = {}
-_STATE = {"ext": None, "live": 0, "command": None, "setup_called": False, "copying_to_source": False}
+_STATE = {"ext": None, "live": 0, "command": None, "setup_called": False, "copying_to_source": False,
+          "in_build_ext": 0}
 #: a compiler's state that its calls depend on, as distutils names it
 _STATE_ATTRIBUTES = ("include_dirs", "macros", "libraries", "library_dirs", "runtime_library_dirs", "objects")
 
@@ -38,10 +40,13 @@ def _plain(value):
 
 def _outside_setuptools():
     """Where a call came from: the first frame outside the standard library, setuptools and this file."""
-    skip = ("setuptools", "distutils", "_distutils_hack", "Cython", "pybind11", "runpy")
+    skip = ("setuptools", "distutils", "_distutils_hack", "Cython", "pybind11")
+    stdlib = os.path.join(os.path.dirname(os.path.abspath(os.__file__)), "")
     for frame in reversed(traceback.extract_stack()[:-2]):
-        parts = set(os.path.normpath(frame.filename).split(os.sep))
-        if os.path.abspath(frame.filename) == os.path.abspath(__file__) or parts & set(skip):
+        path = os.path.abspath(frame.filename)
+        parts = set(os.path.normpath(path).split(os.sep))
+        if path == os.path.abspath(__file__) or parts & set(skip) or frame.filename.startswith("<") \
+                or (path.startswith(stdlib) and "site-packages" not in parts):
             continue
         return f"{os.path.basename(frame.filename)} line {frame.lineno}, in {frame.name}"
     return "setup.py"
@@ -113,11 +118,6 @@ class RecordingCompiler:
             "objects": list(objects), "output_libname": output_libname, "output_dir": output_dir,
             "debug": bool(debug), "target_lang": target_lang})
         return None
-
-    def spawn(self, cmd, **kwargs):
-        if not _STATE["live"]:  # the project runs a command through the compiler by hand: as setuptools would
-            SPAWNED.append({"argv": _plain(list(cmd)), "where": _outside_setuptools()})
-        return super().spawn(cmd, **kwargs)
 
     def has_function(self, *args, **kwargs):
         with _Live():
@@ -221,7 +221,19 @@ def _patch_commands():
         _STATE["setup_called"] = True
         return original_run_commands(self)
 
+    original_run_command = Distribution.run_command
+
+    def run_command(self, command):
+        """Inside build_ext and build_clib (the project's own run() too), started programs are named."""
+        building = command in ("build_ext", "build_clib")
+        _STATE["in_build_ext"] += building
+        try:
+            return original_run_command(self, command)
+        finally:
+            _STATE["in_build_ext"] -= building
+
     Distribution.run_commands = run_commands
+    Distribution.run_command = run_command
     original_copy = Command.copy_file
 
     def copy_file(self, infile, outfile, *args, **kwargs):
@@ -248,11 +260,28 @@ def _linked():
             for c in CALLS if c["call"] == "link"}
 
 
+def _patch_subprocess():
+    """Programs a build_ext starts itself (make, cmake, a compiler): they run, and are named."""
+    import subprocess
+
+    original_init = subprocess.Popen.__init__
+
+    def __init__(self, args, *rest, **kwargs):
+        if _STATE["in_build_ext"] and not _STATE["live"]:
+            argv = [args] if isinstance(args, (str, bytes)) else list(args)
+            SPAWNED.append({"argv": _plain([os.fsdecode(a) if isinstance(a, bytes) else a for a in argv]),
+                            "where": _outside_setuptools()})
+        original_init(self, args, *rest, **kwargs)
+
+    subprocess.Popen.__init__ = __init__
+
+
 def install():
     """Record from now on: call before the setup.py runs."""
     os.environ["NINJAGEN_RECORDING"] = "1"  # ninjagen's own setuptools drop-in steps aside
     _patch_new_compiler()
     _patch_commands()
+    _patch_subprocess()
 
 
 def result(describe):

@@ -39,20 +39,24 @@ EXTENSION_FIELDS = (
 BUILD_EXT_HOOKS = ("run", "build_extensions", "build_extension", "finalize_options", "get_ext_filename")
 
 
+def _sibling(name):
+    """A standalone module beside this file (whose folder is kept off sys.path)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "_ninjagen" + name, os.path.join(os.path.dirname(os.path.abspath(__file__)), name + ".py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# the recording compiler, and its _plain(): values of setup() and Extension fields as JSON data
+recorder = _sibling("_build_ext_recorder")
+_plain = recorder._plain
+
+
 class SetupCalled(Exception):
     """Raised by the intercepted setup() once it has recorded its arguments."""
-
-
-def _plain(value):
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if hasattr(value, "__fspath__"):
-        return os.fspath(value)
-    return str(value)
 
 
 def _directive_defaults():
@@ -192,19 +196,7 @@ def capture_setup(setup_py):
     return result
 
 
-def _sibling(name):
-    """A standalone module beside this file (whose folder is kept off sys.path)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "_ninjagen" + name, os.path.join(os.path.dirname(os.path.abspath(__file__)), name + ".py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def capture_build_ext(setup_py):
-    recorder = _sibling("_build_ext_recorder")
     _intercept_cythonize()
     recorder.install()
     pristine = _directive_defaults()

@@ -30,7 +30,7 @@ from .graph import forget_build_log
 from .launchers import LAUNCHER_ENV, resolve_launcher
 from .pools import apply_heavy_pool
 from .regenerate import add_regeneration, regeneration_inputs
-from .replay import replay
+from .replay import notes, replay
 from .rules import template_path
 from .state import (BUILD_NINJA, COMPILE_COMMANDS, DEFAULT_BUILD_DIR, STATE_FORMAT, STATE_MARKER, STATE_NAME,
                     BuildState, ConfigureOptions)
@@ -280,6 +280,8 @@ def generate(project_dir: str, project: Optional[ProjectConfig], options: Config
             _write_outputs(cc, result, state)
         except OSError as exc:
             raise ConfigError(f"cannot write {exc.filename or build_dir}: {exc.strerror}") from None
+        if project is None and config.recording is not None:
+            print("\n".join(notes(config.recording, config.source)), file=sys.stderr)
         if force:
             forget_build_log(build_dir)
         return result

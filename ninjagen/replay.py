@@ -28,7 +28,7 @@ from .translators import translate_sources
 if TYPE_CHECKING:
     from .compilers.base import CCompiler
 
-__all__ = ["replay"]
+__all__ = ["replay", "notes"]
 
 
 def _macros(values: Optional[list]) -> list[tuple]:
@@ -130,3 +130,17 @@ def replay(cc: "CCompiler", recording: BuildExtRecording, extensions: Mapping[st
         raise ConfigError(f"extension {missing[0]!r}: its build_ext never linked it through setuptools' compiler, "
                           "so ninjagen cannot build it")
     return outputs
+
+
+def notes(recording: BuildExtRecording, source: str) -> list[str]:
+    """What configure says of a recorded build_ext: where ninja differs from setuptools, what ran already."""
+    translated = any(str(s).endswith((".pyx", ".i")) for c in recording.calls if c["call"] == "compile"
+                     for s in c["args"]["sources"])
+    lines = [f"ninjagen: {source}: its build_ext's compiles and links, as setuptools would run them, with header "
+             "dependency files added, objects under the build folder"
+             + (", Cython and SWIG as ninja rules" if translated else "")]
+    for spawned in recording.spawned:
+        words = " ".join(map(str, spawned["argv"][:4])) + (" ..." if len(spawned["argv"]) > 4 else "")
+        lines.append(f"ninjagen: note: the build_ext ({spawned['where']}) runs '{words}' itself: it ran at "
+                     "configure time, as it would under setuptools, and is not part of the ninja build")
+    return lines

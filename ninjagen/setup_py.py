@@ -127,10 +127,6 @@ def _recorded_build_ext(setup_py: str, python: str) -> ProjectConfig:
     if not data.get("extensions"):
         raise ConfigError(f"{setup_py} builds no extension modules (setup() gets no ext_modules and its build_ext "
                           "adds none): list them in ext_modules, or in [tool.ninjagen] ext-modules")
-    for spawned in data.get("spawned") or []:
-        print(f"ninjagen: note: {spawned['where']} runs {' '.join(spawned['argv'][:3])} ... itself through the "
-              "compiler; it ran at configure time, as under setuptools, and is not part of the ninja build",
-              file=sys.stderr)
     folder = os.path.dirname(setup_py)
     config = ProjectConfig(source=setup_py)
     config.extensions = [_extension(setup_py, {k: v for k, v in fields.items() if k != "output"})

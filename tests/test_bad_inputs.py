@@ -96,6 +96,15 @@ CASES = [
          "read back from gcc's dependency file (header changes would go unseen)", ext='include-dirs = ["inc;old"]'),
     Case("setup-py-raises", "setup.py failed: RuntimeError: no compiler configured (setup.py line 1)",
          pyproject="", setup_py="raise RuntimeError('no compiler configured')\n"),
+    Case("setup-py-links-by-hand", "extension 'm': its build_ext never linked it through setuptools' compiler, "
+         "so ninjagen cannot build it", pyproject="", setup_py=(
+             "from setuptools import setup, Extension\n"
+             "from setuptools.command.build_ext import build_ext\n"
+             "class ByHand(build_ext):\n    def build_extension(self, ext):\n        pass\n"
+             "setup(name='x', ext_modules=[Extension('m', ['m.c'])], cmdclass={'build_ext': ByHand})\n")),
+    Case("setup-py-builds-nothing", "setup.py builds no extension modules (setup() gets no ext_modules and its "
+         "build_ext adds none): list them in ext_modules, or in [tool.ninjagen] ext-modules", pyproject="",
+         setup_py="from setuptools import setup\nsetup(name='x')\n"),
     Case("missing-depends", "extension 'm': depends file nope.h not found", ext='depends = ["nope.h"]'),
     Case("missing-extra-object", "extension 'm': extra object nope.o not found", ext='extra-objects = ["nope.o"]'),
     Case("unknown-tool-key", "pyproject.toml [tool.ninjagen]: unknown key 'ext-module' (did you mean 'ext-modules'?)",

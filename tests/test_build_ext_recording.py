@@ -143,3 +143,31 @@ def test_an_edited_pxd_reached_by_a_relative_cimport_retranslates(tmp_path):
     assert any(step.startswith("CYTHON ") for step in planned(tmp_path))
     ninja(tmp_path)
     assert run_python(tmp_path, "from pkg import a; print(a.v())").strip() == "9"
+
+
+def test_a_program_the_build_ext_runs_itself_runs_at_configure_time_and_is_named(tmp_path, capsys):
+    """A bundled library made by its own build system: it runs as under setuptools, and a note says so."""
+    write(tmp_path / "vendor" / "make_lib.py", textwrap.dedent("""\
+        import os
+        os.makedirs("vendor/out", exist_ok=True)
+        with open("vendor/out/made.h", "w") as f:
+            f.write("#define MADE 6\\n")
+        """))
+    write(tmp_path / "m.c", module("m", "MADE * 7", '#include "made.h"'))
+    write(tmp_path / "setup.py", textwrap.dedent("""\
+        import subprocess, sys
+        from setuptools import setup, Extension
+        from setuptools.command.build_ext import build_ext
+        class Bundled(build_ext):
+            def run(self):
+                subprocess.check_call([sys.executable, "vendor/make_lib.py"])
+                super().run()
+        setup(name="x", cmdclass={"build_ext": Bundled},
+              ext_modules=[Extension("m", ["m.c"], include_dirs=["vendor/out"])])
+        """))
+    assert main(["configure", "-C", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    notes = [line for line in err.splitlines() if line.startswith("ninjagen: note: ")]
+    assert len(notes) == 1 and "setup.py line 6, in run" in notes[0] and "vendor/make_lib.py" in notes[0], err
+    ninja(tmp_path)
+    assert run_python(tmp_path, "import m; print(m.v())").strip() == "42"
