@@ -111,3 +111,24 @@ def test_a_build_ext_that_links_without_setuptools_compiler_is_refused_in_one_li
     assert err == ("ninjagen: error: extension 'm': its build_ext never linked it through setuptools' compiler, "
                    "so ninjagen cannot build it\n")
     assert not (tmp_path / "build.ninja").exists()
+
+
+def test_a_build_ext_derived_from_distutils_own_is_recorded(tmp_path):
+    # simplejson's: its build_ext subclasses distutils.command.build_ext.build_ext, not setuptools'
+    write(tmp_path / "pkg" / "__init__.py", "")
+    write(tmp_path / "pkg" / "_fast.c", module("_fast", "42"))
+    write(tmp_path / "setup.py", textwrap.dedent("""\
+        from setuptools import setup, Extension
+        from distutils.command.build_ext import build_ext
+
+        class Tolerant(build_ext):
+            def build_extension(self, ext):
+                build_ext.build_extension(self, ext)
+
+        setup(name="x", packages=["pkg"], ext_modules=[Extension("pkg._fast", ["pkg/_fast.c"])],
+              cmdclass={"build_ext": Tolerant})
+        """))
+    configure(tmp_path)
+    ninja(tmp_path)
+    assert list((tmp_path / "pkg").glob("_fast.*.so"))
+    assert run_python(tmp_path, "from pkg import _fast; print(_fast.v())").strip() == "42"
