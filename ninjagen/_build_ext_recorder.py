@@ -186,32 +186,55 @@ def _patch_new_compiler():
             module.new_compiler = _wrap_new_compiler(original)
 
 
+def _build_ext_classes():
+    """setuptools' build_ext and those it derives from (Cython's, distutils'): a setup.py may subclass any."""
+    from setuptools.command.build_ext import build_ext
+
+    classes = [build_ext]
+    distutils_build_ext = sys.modules.get("distutils.command.build_ext")
+    base = getattr(distutils_build_ext, "build_ext", None)
+    if isinstance(base, type):
+        classes += [cls for cls in build_ext.__mro__[1:] if issubclass(cls, base)]
+        if base not in classes:  # not setuptools' base (the stdlib's distutils): patched all the same
+            classes.append(base)
+    return classes
+
+
 def _patch_commands():
     from setuptools.command.build_ext import build_ext
 
-    base = build_ext.__mro__[1]  # distutils' (or Cython's) build_ext
-    original_build_extension = build_ext.build_extension
-    original_run = build_ext.run
+    def wrapped_build_extension(original):
+        def build_extension(self, ext):
+            outer = _STATE["ext"]
+            _STATE["ext"] = ext.name
+            EXTENSIONS[ext.name] = ext
+            try:
+                return original(self, ext)
+            finally:
+                _STATE["ext"] = outer
 
-    def build_extension(self, ext):
-        outer = _STATE["ext"]
-        _STATE["ext"] = ext.name
-        EXTENSIONS[ext.name] = ext
-        try:
-            return original_build_extension(self, ext)
-        finally:
-            _STATE["ext"] = outer
+        return build_extension
 
-    def run(self):
-        _STATE["command"] = self
-        return original_run(self)
+    def wrapped_run(original):
+        def run(self):
+            _STATE["command"] = self
+            return original(self)
+
+        return run
 
     def swig_sources(self, sources, extension=None):
         return list(sources)  # ninjagen wraps the interfaces itself, as ninja rules
 
-    build_ext.build_extension = build_extension
-    build_ext.run = run
-    base.swig_sources = swig_sources
+    # each class that defines them: a build_ext that derives from distutils' own, not setuptools'
+    # (simplejson's), runs distutils' run and build_extension
+    for cls in _build_ext_classes():
+        own = vars(cls)
+        if "build_extension" in own:
+            cls.build_extension = wrapped_build_extension(own["build_extension"])
+        if "run" in own:
+            cls.run = wrapped_run(own["run"])
+        if "swig_sources" in own:
+            cls.swig_sources = swig_sources
 
     from setuptools import Command, Distribution
 

@@ -171,3 +171,24 @@ def test_a_program_the_build_ext_runs_itself_runs_at_configure_time_and_is_named
     assert len(notes) == 1 and "setup.py line 6, in run" in notes[0] and "vendor/make_lib.py" in notes[0], err
     ninja(tmp_path)
     assert run_python(tmp_path, "import m; print(m.v())").strip() == "42"
+
+
+def test_a_build_ext_derived_from_distutils_own_is_recorded(tmp_path):
+    # simplejson's: its build_ext subclasses distutils.command.build_ext.build_ext, not setuptools'
+    write(tmp_path / "pkg" / "__init__.py", "")
+    write(tmp_path / "pkg" / "_fast.c", module("_fast", "42"))
+    write(tmp_path / "setup.py", textwrap.dedent("""\
+        from setuptools import setup, Extension
+        from distutils.command.build_ext import build_ext
+
+        class Tolerant(build_ext):
+            def build_extension(self, ext):
+                build_ext.build_extension(self, ext)
+
+        setup(name="x", packages=["pkg"], ext_modules=[Extension("pkg._fast", ["pkg/_fast.c"])],
+              cmdclass={"build_ext": Tolerant})
+        """))
+    configure(tmp_path)
+    ninja(tmp_path)
+    assert list((tmp_path / "pkg").glob("_fast.*.so"))
+    assert run_python(tmp_path, "from pkg import _fast; print(_fast.v())").strip() == "42"
