@@ -236,6 +236,7 @@ def _patch_commands():
         if "swig_sources" in own:
             cls.swig_sources = swig_sources
 
+    _patch_old_cython_build_ext()
     from setuptools import Command, Distribution
 
     original_run_commands = Distribution.run_commands
@@ -276,6 +277,34 @@ def _patch_commands():
                 _STATE["copying_to_source"] = False
 
         build_ext.copy_extensions_to_source = copy_extensions_to_source
+
+
+def _patch_old_cython_build_ext():
+    """Cython's old_build_ext translates .pyx itself: here the .pyx stay, for ninja's cython rule."""
+    try:
+        from Cython.Distutils.old_build_ext import old_build_ext
+    except Exception:
+        return
+
+    def table(value):
+        return dict(value) if isinstance(value, dict) else {}
+
+    def cython_sources(self, sources, extension):
+        own = getattr(extension, "ninjagen_cython", {})
+        extension.ninjagen_cython = {
+            "directives": {**table(self.cython_directives), **table(getattr(extension, "cython_directives", None)),
+                           **own.get("directives", {})},
+            "include_path": [*(self.cython_include_dirs or []), *(getattr(extension, "cython_include_dirs", None) or []),
+                             *(extension.include_dirs or []), *own.get("include_path", [])],
+            "compile_time_env": {**table(self.cython_compile_time_env),
+                                 **table(getattr(extension, "cython_compile_time_env", None)),
+                                 **own.get("compile_time_env", {})},
+        }
+        if (self.cython_cplus or getattr(extension, "cython_cplus", 0)) and not extension.language:
+            extension.language = "c++"
+        return list(sources)
+
+    old_build_ext.cython_sources = cython_sources
 
 
 def _linked():

@@ -192,3 +192,21 @@ def test_a_build_ext_derived_from_distutils_own_is_recorded(tmp_path):
     ninja(tmp_path)
     assert list((tmp_path / "pkg").glob("_fast.*.so"))
     assert run_python(tmp_path, "from pkg import _fast; print(_fast.v())").strip() == "42"
+
+
+def test_cythons_old_build_ext_leaves_the_pyx_to_ninja(tmp_path):
+    """Cython's old_build_ext would translate at configure time: an edited .pyx would then go unseen."""
+    write(tmp_path / "old.pyx", "def v():\n    return 5\n")
+    write(tmp_path / "setup.py", textwrap.dedent("""\
+        from setuptools import setup, Extension
+        from Cython.Distutils.old_build_ext import old_build_ext
+        setup(name="x", cmdclass={"build_ext": old_build_ext},
+              ext_modules=[Extension("old", ["old.pyx"], cython_directives={"language_level": 3})])
+        """))
+    configure(tmp_path)
+    ninja(tmp_path)
+    assert run_python(tmp_path, "import old; print(old.v())").strip() == "5"
+    (tmp_path / "old.pyx").write_text("def v():\n    return 6\n")
+    assert any(step.startswith("CYTHON ") for step in planned(tmp_path))
+    ninja(tmp_path)
+    assert run_python(tmp_path, "import old; print(old.v())").strip() == "6"
