@@ -50,6 +50,9 @@ class Project:
     env: dict[str, str] = field(default_factory=dict)
     setuptools_commands: list[str] = field(default_factory=lambda: ["build_ext", "--inplace"])
     """What ``python setup.py`` runs: build_ext alone does not run build_clib."""
+    prepare: list[str] = field(default_factory=list)
+    """Shell commands run after the build (in the project folder, logged, status ignored), before the import
+    check and the tests: start a server, make the package importable."""
 
 
 # lz4's five heavily parametrized files hold 27,000 of its 28,000 tests (an hour on 2 loaded cores)
@@ -101,15 +104,42 @@ def log_run(cmd: list[str], cwd: str, log: str, env: dict[str, str], timeout: in
     return status, elapsed, output
 
 
+def apt_ready() -> None:
+    """Install the missing Debian packages of APT (as root; otherwise say which are missing)."""
+    if not shutil.which("dpkg-query"):
+        return
+    missing = [pkg for pkg in APT if subprocess.run(["dpkg-query", "-W", "-f=${Status}", pkg], capture_output=True,
+                                                   text=True).stdout.strip() != "install ok installed"]
+    if not missing:
+        return
+    if os.geteuid() != 0:
+        print(f"warning: Debian packages missing (install them as root): {' '.join(missing)}", flush=True)
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if subprocess.run(["apt-get", "install", "-y", "-q", *missing], env=env).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], env=env, check=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", *missing], env=env, check=True)
+
+
 def venv_ready(work: str, python: str) -> str:
     venv = os.path.join(work, "venv")
     bin_dir = os.path.join(venv, "bin")
+    pip = [os.path.join(bin_dir, "python"), "-m", "pip", "install", "-q"]
     if not os.path.exists(os.path.join(bin_dir, "ninjagen")):
         subprocess.run([python, "-m", "venv", venv], check=True)
-        pip = [os.path.join(bin_dir, "python"), "-m", "pip", "install", "-q"]
         subprocess.run(pip + ["-U", "pip"], check=True)
-        subprocess.run(pip + TEST_DEPS, check=True)
         subprocess.run(pip + ["-e", REPO], check=True)
+    stamp = os.path.join(venv, "test-deps.txt")
+    wanted = "\n".join(TEST_DEPS) + "\n"
+    try:
+        with open(stamp, encoding="utf-8") as f:
+            current = f.read()
+    except OSError:
+        current = ""
+    if current != wanted:  # a new venv, or TEST_DEPS changed since
+        subprocess.run(pip + TEST_DEPS, check=True)
+        with open(stamp, "w", encoding="utf-8") as f:
+            f.write(wanted)
     return bin_dir
 
 
@@ -168,6 +198,8 @@ def build_and_test(p: Project, mode: str, tarball: str, work: str, bin_dir: str)
     if status != 0:
         return result
     env["PYTHONPATH"] = os.path.join(project, p.pythonpath)
+    for command in p.prepare:
+        log_run(["sh", "-c", command], project, log, env, 300)
     check = ("import importlib, os, sys\nfor m in sys.argv[1:]:\n    f = importlib.import_module(m).__file__\n"
              f"    assert os.path.realpath(f).startswith({os.path.realpath(project)!r}), (m, f)\n    print(m, f)\n")
     status, _, output = log_run([python, "-c", check, *p.modules], project, log, env, 120)
@@ -219,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     if os.path.commonpath([work, REPO]) == REPO:
         parser.error("the work folder must be outside the repository")
     os.makedirs(work, exist_ok=True)
+    apt_ready()
     bin_dir = venv_ready(work, args.python)
     only = {n.strip() for n in args.only.split(",") if n.strip()}
     results_path = os.path.join(work, "results.json")
