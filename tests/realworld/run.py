@@ -38,7 +38,8 @@ TEST_DEPS = ["pytest", "hypothesis", "Cython", "setuptools", "wheel", "setuptool
 APT = ["libyaml-dev",  # pyyaml links the system libyaml (libraries=["yaml"])
        # issue 12: Pillow's build_ext requires zlib and libjpeg (find_library_file); psycopg2 runs
        # pg_config (libpq-dev) and its tests need a PostgreSQL server
-       "zlib1g-dev", "libjpeg-dev", "libpq-dev", "postgresql"]
+       "zlib1g-dev", "libjpeg-dev", "libpq-dev", "postgresql",
+       "libgmp-dev", "libmpfr-dev", "libmpc-dev"]  # gmpy2 links gmp, mpfr and mpc
 
 
 @dataclass
@@ -135,6 +136,12 @@ PROJECTS = [
             prepare=["python -c \"import pickle, numpy; ns = vars(numpy).copy(); "
                      "exec(open('tests/testdata.py').read(), ns); "
                      "pickle.dump(ns['MXD_testdata'], open('tests/MXD_testdata.pkl', 'wb'))\""]),
+    Project("gmpy2", "2.2.1", "C; build_ext turns setup()'s extra_compile_args ['DSHARED=1'] into ['-DSHARED=1'] "
+            "(prefixes '-' by compiler type) and has its own options (--fast, --static, ...)",
+            ["test"], ["gmpy2.gmpy2"]),
+    Project("atom", "0.10.5", "C++, 2 modules; cppy's CppyBuildExt adds cppy's include folder in build_ext; "
+            "use_scm_version writes atom/version.py", ["tests", "--ignore=tests/type_checking"],
+            ["atom.catom", "atom.datastructures.sortedmap"]),
 ]
 
 MODES = ("setuptools", "ninjagen")
