@@ -32,8 +32,14 @@ from dataclasses import dataclass, field
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TEST_DEPS = ["pytest", "hypothesis", "Cython", "setuptools", "wheel", "setuptools_scm", "toolz", "psutil",
-             "readme_renderer", "pytest-timeout"]
-APT = ["libyaml-dev"]  # pyyaml links the system libyaml (libraries=["yaml"])
+             "readme_renderer", "pytest-timeout",
+             # issue 12 projects: what their setup.py / build_ext imports (the builds run without isolation)
+             "cppy", "pybind11", "numpy<2", "cffi"]
+APT = ["libyaml-dev",  # pyyaml links the system libyaml (libraries=["yaml"])
+       # issue 12: Pillow's build_ext requires zlib and libjpeg (find_library_file); psycopg2 runs
+       # pg_config (libpq-dev) and its tests need a PostgreSQL server
+       "zlib1g-dev", "libjpeg-dev", "libpq-dev", "postgresql",
+       "libgmp-dev", "libmpfr-dev", "libmpc-dev"]  # gmpy2 links gmp, mpfr and mpc
 
 
 @dataclass
@@ -50,6 +56,9 @@ class Project:
     env: dict[str, str] = field(default_factory=dict)
     setuptools_commands: list[str] = field(default_factory=lambda: ["build_ext", "--inplace"])
     """What ``python setup.py`` runs: build_ext alone does not run build_clib."""
+    prepare: list[str] = field(default_factory=list)
+    """Shell commands run after the build (in the project folder, logged, status ignored), before the import
+    check and the tests: start a server, make the package importable."""
 
 
 # lz4's five heavily parametrized files hold 27,000 of its 28,000 tests (an hour on 2 loaded cores)
@@ -81,6 +90,58 @@ PROJECTS = [
     Project("marisa-trie", "1.2.1", "C++: build_clib library (libraries=[('libmarisa-trie', {...})]) + "
             "Cython-generated C++ sources", ["tests", "--ignore=tests/test_packaging.py"], ["marisa_trie"],
             setuptools_commands=["build_clib", "build_ext", "--inplace"]),
+    # Issue 12: projects whose build_ext (or setup.cfg / pyproject.toml) does what setup()'s arguments do not show
+    Project("kiwisolver", "1.4.5", "C++; cppy's CppyBuildExt adds cppy's include folder in build_ext; packages "
+            "only in pyproject's [tool.setuptools.packages.find] where=['py']",
+            ["py/tests"], ["kiwisolver._cext"], pythonpath="py"),
+    Project("contourpy", "1.0.7", "C++: pybind11's Pybind11Extension (pybind11 include, highest -std=c++NN "
+            "found in build_ext) and ParallelCompile; packages only in pyproject's where=['lib']",
+            ["tests", "-m", "not image", "--ignore=tests/test_codebase.py", "--ignore=tests/test_renderer.py"],
+            ["contourpy._contourpy"], pythonpath="lib"),
+    Project("bottleneck", "1.3.8", "C; build_ext adds numpy.get_include(), runs `config` (try_compile -> "
+            "bn_config.h) and generates the 4 module sources from *_template.c", ["bottleneck/tests"],
+            ["bottleneck.reduce", "bottleneck.move", "bottleneck.nonreduce", "bottleneck.nonreduce_axis"]),
+    Project("pillow", "10.4.0", "C; build_ext searches the system libraries (find_library_file: z, jpeg, ...) "
+            "and sets libraries/defines; package-dir only in pyproject's [tool.setuptools]",
+            ["Tests/test_image.py", "Tests/test_file_jpeg.py", "Tests/test_file_png.py", "Tests/test_imagedraw.py",
+             "Tests/test_lib_pack.py", "-o", "addopts="],
+            ["PIL._imaging", "PIL._imagingmath", "PIL._imagingmorph", "PIL._imagingtk"],
+            pythonpath="src"),
+    Project("pynacl", "1.5.0", "cffi module; bundled libsodium built first by build_clib (configure, make), "
+            "build_ext adds its include/lib folders; ext_package='nacl'",
+            ["tests", "--ignore=tests/test_pwhash.py", "--ignore=tests/test_hashlib_scrypt.py"],
+            ["nacl._sodium"], pythonpath="src", env={"LIBSODIUM_MAKE_ARGS": "-j2"},
+            setuptools_commands=["build_clib", "build_ext", "--inplace"]),
+    Project("jq", "1.6.0", "Cython-generated C shipped (jq.c); build_ext first builds the bundled oniguruma "
+            "and jq (configure, make) whose .a files the extension links",
+            ["tests/jq_tests.py", "tests/jq_old_tests.py"], ["jq"]),
+    Project("httptools", "0.6.1", "Cython-generated C shipped; build_ext appends the vendored llhttp and "
+            "http-parser sources and include folders", ["tests"],
+            ["httptools.parser.parser", "httptools.parser.url_parser"]),
+    Project("cymem", "2.0.8", "C++ from Cython with cythonize(language_level=2); build_ext sets "
+            "extra_compile_args/extra_link_args by compiler type", ["cymem/tests"], ["cymem.cymem"]),
+    Project("python-crfsuite", "0.9.10", "Cython-generated C++ shipped + vendored crfsuite/liblbfgs C; build_ext "
+            "wraps the compiler's _compile to add -std=c99 to the .c files only", ["tests"],
+            ["pycrfsuite._pycrfsuite"]),
+    Project("psycopg2", "2.9.9", "C; setup.cfg's [build_ext] (define=PSYCOPG_DEBUG, pg_config, ...) and "
+            "build_ext runs pg_config for include/library folders and macros; package_dir={'psycopg2': 'lib'}",
+            ["tests", "--timeout=120"], ["psycopg2._psycopg"],
+            prepare=["ln -sfn lib psycopg2",  # package_dir {'psycopg2': 'lib'}: import psycopg2 from the copy
+                     "pg_ctlcluster $(ls /etc/postgresql | tail -1) main start || true",
+                     "su postgres -c 'createuser -s root' || true", "createdb psycopg2_test || true"]),
+    Project("vam.whittaker", "2.0.6", "Cython .pyx translated by Cython.Distutils' build_ext; numpy's include "
+            "folder only in setup(include_dirs=[numpy.get_include()]); a package three levels deep (vam.whittaker._whit)",
+            ["tests"], ["vam.whittaker._whit"],
+            # the tests load tests/MXD_testdata.pkl, which the sdist ships only as the literal in tests/testdata.py
+            prepare=["python -c \"import pickle, numpy; ns = vars(numpy).copy(); "
+                     "exec(open('tests/testdata.py').read(), ns); "
+                     "pickle.dump(ns['MXD_testdata'], open('tests/MXD_testdata.pkl', 'wb'))\""]),
+    Project("gmpy2", "2.2.1", "C; build_ext turns setup()'s extra_compile_args ['DSHARED=1'] into ['-DSHARED=1'] "
+            "(prefixes '-' by compiler type) and has its own options (--fast, --static, ...)",
+            ["test"], ["gmpy2.gmpy2"]),
+    Project("atom", "0.10.5", "C++, 2 modules; cppy's CppyBuildExt adds cppy's include folder in build_ext; "
+            "use_scm_version writes atom/version.py", ["tests", "--ignore=tests/type_checking"],
+            ["atom.catom", "atom.datastructures.sortedmap"]),
 ]
 
 MODES = ("setuptools", "ninjagen")
@@ -101,15 +162,42 @@ def log_run(cmd: list[str], cwd: str, log: str, env: dict[str, str], timeout: in
     return status, elapsed, output
 
 
+def apt_ready() -> None:
+    """Install the missing Debian packages of APT (as root; otherwise say which are missing)."""
+    if not shutil.which("dpkg-query"):
+        return
+    missing = [pkg for pkg in APT if subprocess.run(["dpkg-query", "-W", "-f=${Status}", pkg], capture_output=True,
+                                                   text=True).stdout.strip() != "install ok installed"]
+    if not missing:
+        return
+    if os.geteuid() != 0:
+        print(f"warning: Debian packages missing (install them as root): {' '.join(missing)}", flush=True)
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if subprocess.run(["apt-get", "install", "-y", "-q", *missing], env=env).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], env=env, check=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", *missing], env=env, check=True)
+
+
 def venv_ready(work: str, python: str) -> str:
     venv = os.path.join(work, "venv")
     bin_dir = os.path.join(venv, "bin")
+    pip = [os.path.join(bin_dir, "python"), "-m", "pip", "install", "-q"]
     if not os.path.exists(os.path.join(bin_dir, "ninjagen")):
         subprocess.run([python, "-m", "venv", venv], check=True)
-        pip = [os.path.join(bin_dir, "python"), "-m", "pip", "install", "-q"]
         subprocess.run(pip + ["-U", "pip"], check=True)
-        subprocess.run(pip + TEST_DEPS, check=True)
         subprocess.run(pip + ["-e", REPO], check=True)
+    stamp = os.path.join(venv, "test-deps.txt")
+    wanted = "\n".join(TEST_DEPS) + "\n"
+    try:
+        with open(stamp, encoding="utf-8") as f:
+            current = f.read()
+    except OSError:
+        current = ""
+    if current != wanted:  # a new venv, or TEST_DEPS changed since
+        subprocess.run(pip + TEST_DEPS, check=True)
+        with open(stamp, "w", encoding="utf-8") as f:
+            f.write(wanted)
     return bin_dir
 
 
@@ -168,6 +256,8 @@ def build_and_test(p: Project, mode: str, tarball: str, work: str, bin_dir: str)
     if status != 0:
         return result
     env["PYTHONPATH"] = os.path.join(project, p.pythonpath)
+    for command in p.prepare:
+        log_run(["sh", "-c", command], project, log, env, 300)
     check = ("import importlib, os, sys\nfor m in sys.argv[1:]:\n    f = importlib.import_module(m).__file__\n"
              f"    assert os.path.realpath(f).startswith({os.path.realpath(project)!r}), (m, f)\n    print(m, f)\n")
     status, _, output = log_run([python, "-c", check, *p.modules], project, log, env, 120)
@@ -219,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     if os.path.commonpath([work, REPO]) == REPO:
         parser.error("the work folder must be outside the repository")
     os.makedirs(work, exist_ok=True)
+    apt_ready()
     bin_dir = venv_ready(work, args.python)
     only = {n.strip() for n in args.only.split(",") if n.strip()}
     results_path = os.path.join(work, "results.json")
