@@ -19,7 +19,6 @@ import traceback
 CALLS = []
 COPIES = {}
 SPAWNED = []
-EXTENSIONS = {}
 _STATE = {"ext": None, "live": 0, "command": None, "setup_called": False, "copying_to_source": False,
           "in_build_ext": 0}
 #: a compiler's state that its calls depend on, as distutils names it
@@ -207,7 +206,6 @@ def _patch_commands():
         def build_extension(self, ext):
             outer = _STATE["ext"]
             _STATE["ext"] = ext.name
-            EXTENSIONS[ext.name] = ext
             try:
                 return original(self, ext)
             finally:
