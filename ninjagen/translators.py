@@ -129,6 +129,9 @@ def translate_sources(cc: "CCompiler", ext: "Extension", build_dir: str) -> Tran
     """
     owner = f"extension {ext.name!r}"
     out = Translated(sources=[])
+    # cythonize and Cython's build_ext name the module after the extension, not the file
+    # (PyInit_<name> has to match the .so): Extension("pkg._fast", ["pkg/fast.pyx"])
+    pyx = [src for src in ext.sources if os.path.splitext(src)[1] == ".pyx"]
     for src in ext.sources:
         suffix = os.path.splitext(src)[1]
         if suffix == ".pyx":
@@ -144,6 +147,8 @@ def translate_sources(cc: "CCompiler", ext: "Extension", build_dir: str) -> Tran
                 args += ["-I", folder]
             for name, value in ext.cython_compile_time_env.items():
                 args += ["-E", f"{name}={value}"]
+            if len(pyx) == 1:
+                args += ["--module-name", ext.name]
             cc.graph.add(Edge.make(target, "cython", [src], implicit=relative_cimports(src),
                                    variables={"args": host_join(args)}))
         elif suffix == ".i":

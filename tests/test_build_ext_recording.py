@@ -210,3 +210,19 @@ def test_cythons_old_build_ext_leaves_the_pyx_to_ninja(tmp_path):
     assert any(step.startswith("CYTHON ") for step in planned(tmp_path))
     ninja(tmp_path)
     assert run_python(tmp_path, "import old; print(old.v())").strip() == "6"
+
+
+def test_a_pyx_named_unlike_its_extension_gives_the_extensions_module_name(tmp_path):
+    """Cython names the module after the Extension (PyInit__fast), not after the .pyx file (vam.whittaker's)."""
+    write(tmp_path / "pkg" / "__init__.py", "from ._fast import v\n")
+    write(tmp_path / "pkg" / "fastimpl.pyx", "def v():\n    return 7\n")
+    write(tmp_path / "setup.py", textwrap.dedent("""\
+        from setuptools import setup, Extension
+        from Cython.Distutils import build_ext
+        setup(name="x", packages=["pkg"], cmdclass={"build_ext": build_ext},
+              ext_modules=[Extension("pkg._fast", ["pkg/fastimpl.pyx"])])
+        """))
+    configure(tmp_path)
+    ninja(tmp_path)
+    assert list((tmp_path / "pkg").glob("_fast.*.so"))
+    assert run_python(tmp_path, "import pkg; print(pkg.v(), pkg._fast.__name__)").strip() == "7 pkg._fast"

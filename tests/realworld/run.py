@@ -96,7 +96,8 @@ PROJECTS = [
             ["py/tests"], ["kiwisolver._cext"], pythonpath="py"),
     Project("contourpy", "1.0.7", "C++: pybind11's Pybind11Extension (pybind11 include, highest -std=c++NN "
             "found in build_ext) and ParallelCompile; packages only in pyproject's where=['lib']",
-            ["tests", "-m", "not image", "--ignore=tests/test_codebase.py", "--ignore=tests/test_renderer.py"],
+            ["tests", "-m", "not image and not threads", "--ignore=tests/test_codebase.py",
+             "--ignore=tests/test_renderer.py"],
             ["contourpy._contourpy"], pythonpath="lib"),
     Project("bottleneck", "1.3.8", "C; build_ext adds numpy.get_include(), runs `config` (try_compile -> "
             "bn_config.h) and generates the 4 module sources from *_template.c", ["bottleneck/tests"],
