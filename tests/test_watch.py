@@ -32,13 +32,20 @@ def need_watchfiles():
         pytest.skip(message)
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Watcher:
     """`python -m ninjagen watch` in a subprocess; its stdout and stderr as one stream of lines."""
 
     def __init__(self, project: Path, *args: str) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+        # Ctrl-C as a terminal delivers it, also when this test run was started in the background
+        # (a shell's background job inherits SIGINT ignored, and Python keeps it so)
         self.proc = subprocess.Popen([sys.executable, "-m", "ninjagen", "watch", "-C", str(project), *args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                                     preexec_fn=_default_sigint if os.name == "posix" else None)
         self.lines: list[str] = []
         self._stopped = False
         self._queue: queue.Queue = queue.Queue()
