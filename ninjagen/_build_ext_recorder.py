@@ -7,9 +7,10 @@ of its real class -- ``isinstance`` checks and attribute edits such as
 ``link()`` and ``create_static_lib()`` record the call, with the compiler's
 state at that moment, instead of spawning.  ``has_function`` and the other
 probes run for real; so do programs the project's build_ext starts itself
-(``self.spawn``, ``subprocess``), which are named in the result.  ``copy_file`` of a module that was only recorded (the
-copy into the source tree of ``build_ext --inplace``) is recorded as where the
-module belongs.  :func:`result` describes it all as plain data.
+(``self.spawn``, ``subprocess``), which are named in the result.  ``copy_file``
+of a module that was only recorded (the copy into the source tree of
+``build_ext --inplace``) is recorded as where the module belongs.
+:func:`result` describes it all as plain data.
 """
 
 import os

@@ -96,23 +96,6 @@ def test_modules_that_share_sources_compiled_the_same_way_compile_them_once(tmp_
     assert run_python(tmp_path, "import one, two; print(one.v() + two.v())").strip() == "42"
 
 
-def test_a_build_ext_that_links_without_setuptools_compiler_is_refused_in_one_line(tmp_path, capsys):
-    write(tmp_path / "m.c", module("m", "1"))
-    write(tmp_path / "setup.py", textwrap.dedent("""\
-        from setuptools import setup, Extension
-        from setuptools.command.build_ext import build_ext
-        class ByHand(build_ext):
-            def build_extension(self, ext):
-                pass  # would run its own compiler here
-        setup(name="x", ext_modules=[Extension("m", ["m.c"])], cmdclass={"build_ext": ByHand})
-        """))
-    assert main(["configure", "-C", str(tmp_path)]) == 1
-    err = capsys.readouterr().err
-    assert err == ("ninjagen: error: extension 'm': its build_ext never linked it through setuptools' compiler, "
-                   "so ninjagen cannot build it\n")
-    assert not (tmp_path / "build.ninja").exists()
-
-
 def test_cythonize_compile_time_env_and_directives_reach_cython(tmp_path):
     write(tmp_path / "env.pyx", "def v():\n    return SIZE * 10 + (1 if FAST else 0)\n")
     write(tmp_path / "setup.py", textwrap.dedent("""\
