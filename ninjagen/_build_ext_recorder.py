@@ -5,8 +5,11 @@
 of its real class -- ``isinstance`` checks and attribute edits such as
 ``self.compiler.compiler_so.remove(...)`` keep working -- whose ``compile()``,
 ``link()`` and ``create_static_lib()`` record the call, with the compiler's
-state at that moment, instead of spawning.  ``has_function`` and the other
-probes run for real; so do programs the project's build_ext starts itself
+state at that moment and the commands the real method would have spawned
+for it (captured, not run), instead of spawning.  ``has_function`` and the
+other probes run for real, and so does a compile that is one (distutils'
+``config`` command; a call made from another folder, or on files outside the
+project); so do programs the project's build_ext starts itself
 (``self.spawn``, ``subprocess``), which are named in the result.  ``copy_file``
 of a module that was only recorded (the copy into the source tree of
 ``build_ext --inplace``) is recorded as where the module belongs.
@@ -21,7 +24,7 @@ CALLS = []
 COPIES = {}
 SPAWNED = []
 _STATE = {"ext": None, "live": 0, "command": None, "setup_called": False, "copying_to_source": False,
-          "in_build_ext": 0}
+          "in_build_ext": 0, "root": None}
 #: a compiler's state that its calls depend on, as distutils names it
 _STATE_ATTRIBUTES = ("include_dirs", "macros", "libraries", "library_dirs", "runtime_library_dirs", "objects")
 
@@ -62,6 +65,26 @@ class _Live:
         _STATE["live"] -= 1
 
 
+def _probing(sources=(), objects=None):
+    """Whether a call is a probe whose result its caller reads at once.
+
+    It is made from another folder than the project's (pybind11's ``has_flag``
+    compiles in a temporary folder it changes into), compiles only files outside
+    the project, or links only objects that no recorded compile made.
+    """
+    root = _STATE["root"]
+    if root is None:
+        return False
+    inside = os.path.join(root, "")
+    if os.path.join(os.getcwd(), "") != inside:
+        return True
+    if objects is not None:
+        recorded = {os.path.normpath(o) for c in CALLS if c["call"] == "compile" for o in c["returned"] or ()}
+        return bool(objects) and not any(os.path.normpath(os.fspath(o)) in recorded for o in objects)
+    paths = [os.path.abspath(os.fspath(p)) for p in sources]
+    return bool(paths) and not any(p.startswith(inside) for p in paths)
+
+
 class RecordingCompiler:
     """Mixed in before a real distutils compiler class."""
 
@@ -75,48 +98,90 @@ class RecordingCompiler:
         state["executables"] = executables
         return state
 
-    def _ninjagen_record(self, call, args, returned=None):
+    def _ninjagen_record(self, call, args, returned=None, argv=None):
         CALLS.append({"call": call, "ext": _STATE["ext"], "compiler_type": self.compiler_type,
-                      "state": self._ninjagen_state(), "args": _plain(args), "returned": _plain(returned)})
+                      "state": self._ninjagen_state(), "args": _plain(args), "returned": _plain(returned),
+                      "argv": argv})
+
+    def _ninjagen_argv(self, method, *args):
+        """The commands the real *method* runs for *args*, captured instead of run (None: it could not say).
+
+        ``spawn`` (and ``call``, which setuptools >= 80 runs through) only note
+        their command; ``mkpath`` creates nothing; ``force`` skips the up-to-date
+        checks.  A source it cannot compile (``.pyx``, ``.i``) is an error: None.
+        """
+        captured = []
+
+        def capture(cmd, *rest, **kwargs):
+            captured.append(_plain([os.fspath(word) for word in cmd]))
+
+        def no_folder(*rest, **kwargs):
+            return None
+
+        names = ("spawn", "call", "mkpath", "force")
+        saved = {name: self.__dict__[name] for name in names if name in self.__dict__}
+        self.spawn, self.mkpath, self.force = capture, no_folder, True
+        if hasattr(type(self), "call"):
+            self.call = capture
+        try:
+            getattr(super(RecordingCompiler, self), method)(*args)
+        except Exception:
+            return None
+        finally:
+            for name in names:
+                self.__dict__.pop(name, None)
+            self.__dict__.update(saved)
+        return captured
 
     def compile(self, sources, output_dir=None, macros=None, include_dirs=None, debug=0, extra_preargs=None,
                 extra_postargs=None, depends=None):
-        if _STATE["live"]:
-            return super().compile(sources, output_dir, macros, include_dirs, debug, extra_preargs, extra_postargs,
-                                   depends)
         sources = list(sources)
+        if _STATE["live"] or _probing(sources):
+            with _Live():
+                return super().compile(sources, output_dir, macros, include_dirs, debug, extra_preargs,
+                                       extra_postargs, depends)
         objects = []
         for src in sources:  # distutils' object naming, also for what it cannot compile (.pyx, .i)
             base = os.path.splitdrive(os.path.splitext(src)[0])[1]
             base = base[os.path.isabs(base):]
             objects.append(os.path.join(output_dir or "", base + self.obj_extension))
+        argv = self._ninjagen_argv("compile", sources, output_dir, macros, include_dirs, debug, extra_preargs,
+                                   extra_postargs, depends)
         self._ninjagen_record("compile", {
             "sources": sources, "output_dir": output_dir, "macros": macros, "include_dirs": include_dirs,
             "debug": bool(debug), "extra_preargs": extra_preargs, "extra_postargs": extra_postargs,
-            "depends": depends}, objects)
+            "depends": depends}, objects, argv)
         return objects
 
     def link(self, target_desc, objects, output_filename, output_dir=None, libraries=None, library_dirs=None,
              runtime_library_dirs=None, export_symbols=None, debug=0, extra_preargs=None, extra_postargs=None,
              build_temp=None, target_lang=None):
-        if _STATE["live"]:
-            return super().link(target_desc, objects, output_filename, output_dir, libraries, library_dirs,
-                                runtime_library_dirs, export_symbols, debug, extra_preargs, extra_postargs,
-                                build_temp, target_lang)
+        if _STATE["live"] or _probing(objects=list(objects)):
+            with _Live():
+                return super().link(target_desc, objects, output_filename, output_dir, libraries, library_dirs,
+                                    runtime_library_dirs, export_symbols, debug, extra_preargs, extra_postargs,
+                                    build_temp, target_lang)
+        objects = list(objects)
+        argv = self._ninjagen_argv("link", target_desc, objects, output_filename, output_dir, libraries,
+                                   library_dirs, runtime_library_dirs, export_symbols, debug, extra_preargs,
+                                   extra_postargs, build_temp, target_lang)
         self._ninjagen_record("link", {
-            "target_desc": target_desc, "objects": list(objects), "output_filename": output_filename,
+            "target_desc": target_desc, "objects": objects, "output_filename": output_filename,
             "output_dir": output_dir, "libraries": libraries, "library_dirs": library_dirs,
             "runtime_library_dirs": runtime_library_dirs, "export_symbols": export_symbols, "debug": bool(debug),
             "extra_preargs": extra_preargs, "extra_postargs": extra_postargs, "build_temp": build_temp,
-            "target_lang": target_lang})
+            "target_lang": target_lang}, None, argv)
         return None
 
     def create_static_lib(self, objects, output_libname, output_dir=None, debug=0, target_lang=None):
-        if _STATE["live"]:
-            return super().create_static_lib(objects, output_libname, output_dir, debug, target_lang)
+        if _STATE["live"] or _probing(objects=list(objects)):
+            with _Live():
+                return super().create_static_lib(objects, output_libname, output_dir, debug, target_lang)
+        objects = list(objects)
+        argv = self._ninjagen_argv("create_static_lib", objects, output_libname, output_dir, debug, target_lang)
         self._ninjagen_record("create_static_lib", {
-            "objects": list(objects), "output_libname": output_libname, "output_dir": output_dir,
-            "debug": bool(debug), "target_lang": target_lang})
+            "objects": objects, "output_libname": output_libname, "output_dir": output_dir,
+            "debug": bool(debug), "target_lang": target_lang}, None, argv)
         return None
 
     def has_function(self, *args, **kwargs):
@@ -148,8 +213,10 @@ class building:
         _STATE["ext"] = self.outer
 
 
-def recording(compiler):
-    """*compiler*, made an instance of the recording subclass of its own class."""
+def recording(compiler, root=None):
+    """*compiler*, made an instance of the recording subclass of its own class; *root*: the project folder."""
+    if root is not None:
+        _STATE["root"] = os.path.abspath(root)
     cls = type(compiler)
     if not isinstance(compiler, RecordingCompiler):
         if cls not in _CLASSES:
@@ -306,6 +373,25 @@ def _patch_old_cython_build_ext():
     old_build_ext.cython_sources = cython_sources
 
 
+def _patch_config_command():
+    """distutils' ``config`` command (``try_compile``, ``check_lib``, ...) reads each result at once: live."""
+    try:
+        from distutils.command.config import config
+    except Exception:
+        return
+
+    def live(original):
+        def method(self, *args, **kwargs):
+            with _Live():
+                return original(self, *args, **kwargs)
+
+        return method
+
+    for name in ("try_cpp", "search_cpp", "try_compile", "try_link", "try_run"):
+        if callable(vars(config).get(name)):
+            setattr(config, name, live(vars(config)[name]))
+
+
 def _linked():
     return {os.path.normpath(os.path.join(c["args"]["output_dir"] or "", c["args"]["output_filename"]))
             for c in CALLS if c["call"] == "link"}
@@ -330,8 +416,10 @@ def _patch_subprocess():
 def install():
     """Record from now on: call before the setup.py runs."""
     os.environ["NINJAGEN_RECORDING"] = "1"  # ninjagen's own setuptools drop-in steps aside
+    _STATE["root"] = os.getcwd()
     _patch_new_compiler()
     _patch_commands()
+    _patch_config_command()
     _patch_subprocess()
 
 

@@ -281,7 +281,7 @@ def generate(project_dir: str, project: Optional[ProjectConfig], options: Config
         except OSError as exc:
             raise ConfigError(f"cannot write {exc.filename or build_dir}: {exc.strerror}") from None
         if project is None and config.recording is not None:
-            print("\n".join(notes(config.recording, config.source)), file=sys.stderr)
+            print("\n".join(notes(config.recording, config.source) + cc.notes), file=sys.stderr)
         if force:
             forget_build_log(build_dir)
         return result

@@ -4,9 +4,10 @@
 compiler that records its calls (:class:`~ninjagen.project.BuildExtRecording`).  Each call is
 made again here, in order, on the ninjagen compiler of the same type, after
 giving it the state the recorded compiler had at that moment (its commands as
-the project left them, include folders, macros, libraries): so the commands
-ninja runs are the ones setuptools would have spawned.  What differs, on
-purpose: ``.pyx`` and ``.i`` sources become translation statements with their
+the project left them, include folders, macros, libraries), and where the
+recorder captured the command the real compiler method would have spawned,
+the statement runs that very command (:meth:`CCompiler.edge_running`).  What
+differs, on purpose: ninja's header dependency options, ``.pyx`` and ``.i`` sources become translation statements with their
 dependency files, objects live in folders named after their compile settings
 (a source that several modules compile the same way compiles once), and a
 module copied into the source tree by ``--inplace`` is linked there directly.
@@ -38,8 +39,7 @@ def _macros(values: Optional[list]) -> list[tuple]:
 
 def _apply_state(cc: "CCompiler", state: Mapping[str, Any]) -> None:
     """Give *cc* the recorded compiler's commands and settings."""
-    known = type(cc).executables
-    cc.set_executables(**{k: v for k, v in state.get("executables", {}).items() if k in known and v})
+    cc.adopt_executables(state.get("executables", {}))
     cc.set_include_dirs(state.get("include_dirs") or [])
     cc.macros = _macros(state.get("macros"))
     cc.set_libraries(state.get("libraries") or [])
@@ -69,6 +69,25 @@ def _compile(cc: "CCompiler", call: Mapping[str, Any], ext: Optional[Extension],
                       depends=args.get("depends"))
 
 
+def _run_recorded_commands(cc: "CCompiler", rewrites: list[tuple[str, list[str], dict[str, str]]]) -> list[str]:
+    """Each statement runs the very command the setuptools compiler spawned for it, where the toolchain
+    can line it up with its rules (``CCompiler.edge_running``); a statement two calls share, once.
+    Returns what had to move, a line for each kind, with how many statements."""
+    done: set[str] = set()
+    moved: dict[str, int] = {}
+    for key, argv, inputs in rewrites:
+        if key in done or key not in cc.graph.edges:
+            continue
+        done.add(key)
+        edge, difference = cc.edge_running(cc.graph.edges[key], argv, inputs)
+        if edge is not None:
+            cc.graph.edges[key] = edge
+        if difference:
+            moved[difference] = moved.get(difference, 0) + 1
+    return [f"ninjagen: note: {n} of the build_ext's commands differ from setuptools': {what}"
+            for what, n in moved.items()]
+
+
 def _keep_commands(cc: "CCompiler", scopes: list[tuple[list[str], dict[str, str]]]) -> None:
     """Each statement runs the commands its call had: where they differ from the file's, its own.
 
@@ -93,6 +112,7 @@ def replay(cc: "CCompiler", recording: BuildExtRecording, extensions: Mapping[st
     objects: dict[str, str] = {}  # the recorded compiler's object names -> ours
     outputs: dict[str, str] = {}
     scopes: list[tuple[list[str], dict[str, str]]] = []  # statements of a call, and the commands then
+    rewrites: list[tuple[str, list[str], dict[str, str]]] = []  # statement, the argv setuptools had, its files
     for call in recording.calls:
         args = call["args"]
         name = call.get("ext")
@@ -101,15 +121,24 @@ def replay(cc: "CCompiler", recording: BuildExtRecording, extensions: Mapping[st
         try:
             _apply_state(cc, call["state"])
             scopes.append(([], cc.toolchain_variables()))
+            argvs = call.get("argv") or []
             if call["call"] == "compile":
-                objects.update(zip(call["returned"], _compile(cc, call, ext, build_dir)))
+                ours = dict(zip(call["returned"], _compile(cc, call, ext, build_dir)))
+                objects.update(ours)
                 scopes[-1][0].extend(k for k in cc.graph.edges if k not in before)
+                for argv in argvs:  # one per source: -o names its object
+                    obj = argv[argv.index("-o") + 1] if "-o" in argv[:-1] else None
+                    if obj in ours:
+                        rewrites.append((os.path.normpath(ours[obj]), argv, {}))
                 continue
             linked = [objects.get(o, o) for o in args["objects"]]
+            inputs = {o: objects.get(o, o) for o in list(args["objects"]) + list(call["state"].get("objects") or [])}
             if call["call"] == "create_static_lib":
                 cc.create_static_lib(linked, args["output_libname"], output_dir=args.get("output_dir"),
                                      debug=bool(args.get("debug")), target_lang=args.get("target_lang"))
-                scopes[-1][0].extend(k for k in cc.graph.edges if k not in before)
+                new = [k for k in cc.graph.edges if k not in before]
+                scopes[-1][0].extend(new)
+                rewrites.extend((k, argvs[0], inputs) for k in new[:1] if argvs)
                 continue
             output = os.path.normpath(os.path.join(args.get("output_dir") or "", args["output_filename"]))
             output = os.path.normpath(recording.copies.get(output, output))
@@ -118,12 +147,15 @@ def replay(cc: "CCompiler", recording: BuildExtRecording, extensions: Mapping[st
                     export_symbols=args.get("export_symbols"), debug=bool(args.get("debug")),
                     extra_preargs=args.get("extra_preargs"), extra_postargs=args.get("extra_postargs"),
                     build_temp=_object_dir(build_dir, call), target_lang=args.get("target_lang"))
-            scopes[-1][0].extend(k for k in cc.graph.edges if k not in before)
+            new = [k for k in cc.graph.edges if k not in before]
+            scopes[-1][0].extend(new)
+            rewrites.extend((k, argvs[0], inputs) for k in new if argvs and cc.graph.edges[k].rule.startswith("link"))
             if name:
                 outputs[name] = output
         except NinjagenError as exc:
             what = f"extension {name!r}" if name else "build_ext"
             raise type(exc)(f"{what}: {exc}") from None
+    cc.notes.extend(_run_recorded_commands(cc, rewrites))
     _keep_commands(cc, scopes)
     missing = sorted(set(extensions) - set(outputs))
     if missing:
@@ -136,9 +168,11 @@ def notes(recording: BuildExtRecording, source: str) -> list[str]:
     """What configure says of a recorded build_ext: where ninja differs from setuptools, what ran already."""
     translated = any(str(s).endswith((".pyx", ".i")) for c in recording.calls if c["call"] == "compile"
                      for s in c["args"]["sources"])
-    lines = [f"ninjagen: {source}: its build_ext's compiles and links, as setuptools would run them, with header "
-             "dependency files added, objects under the build folder"
-             + (", Cython and SWIG as ninja rules" if translated else "")]
+    lines = [f"ninjagen: {source}: its build_ext's compiles and links run by ninja with the commands setuptools "
+             "spawns, but for ninja's header dependency (and gcc/clang colour) options, objects under the build "
+             "folder, --inplace modules linked in place"
+             + (", Cython and SWIG as ninja rules (their C under the build folder, the source's folder first "
+                "among the include folders)" if translated else "")]
     for spawned in recording.spawned:
         words = " ".join(map(str, spawned["argv"][:4])) + (" ..." if len(spawned["argv"]) > 4 else "")
         lines.append(f"ninjagen: note: the build_ext ({spawned['where']}) runs '{words}' itself: it ran at "

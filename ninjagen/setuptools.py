@@ -66,7 +66,7 @@ class BuildClibMixin:
         if _recording():
             return super().build_libraries(libraries)  # type: ignore[misc]
         start = len(recorder.CALLS)
-        recorder.recording(self.compiler)  # type: ignore[attr-defined]
+        recorder.recording(self.compiler, os.getcwd())  # type: ignore[attr-defined]
         super().build_libraries(libraries)  # type: ignore[misc]
         self.distribution.ninjagen_clib_calls = recorder.CALLS[start:]  # type: ignore[attr-defined]
         del recorder.CALLS[start:]
@@ -82,7 +82,7 @@ class BuildExtMixin:
         if dist.has_c_libraries() and getattr(dist, "ninjagen_clib_calls", None) is None:
             self.run_command("build_clib")  # type: ignore[attr-defined]  # build_ext alone does not
         start = len(recorder.CALLS)
-        recorder.recording(self.compiler)  # type: ignore[attr-defined]
+        recorder.recording(self.compiler, os.getcwd())  # type: ignore[attr-defined]
         forced, self.force = self.force, True  # every module recorded: ninja knows what is up to date
         try:
             super().build_extensions()  # type: ignore[misc]
@@ -130,6 +130,8 @@ class BuildExtMixin:
             result = generate(root, project, ConfigureOptions(build_dir=build_temp,
                                                               compiler=self.compiler.compiler_type),  # type: ignore
                               build_ninja=build_ninja, force=bool(self.force))  # type: ignore[attr-defined]
+            for line in result.compiler.notes:
+                print(line, file=sys.stderr)
             skipped = run_build(root, [asdict(b) for b in result.extensions], build_ninja=build_ninja,
                                 jobs=_jobs(self.parallel))  # type: ignore[attr-defined]
         except NinjagenError as exc:

@@ -209,3 +209,77 @@ def test_a_pyx_named_unlike_its_extension_gives_the_extensions_module_name(tmp_p
     ninja(tmp_path)
     assert list((tmp_path / "pkg").glob("_fast.*.so"))
     assert run_python(tmp_path, "import pkg; print(pkg.v(), pkg._fast.__name__)").strip() == "7 pkg._fast"
+
+
+def test_compiles_whose_result_the_build_ext_reads_at_once_run_for_real(tmp_path):
+    """pybind11's has_flag (a compile in a temporary folder it changes into) and distutils' config
+    command (try_compile) read a failed compile as "no": they run, and are not build steps."""
+    write(tmp_path / "fast.c", module("fast", "CONFIGURED"))
+    write(tmp_path / "setup.py", textwrap.dedent("""\
+        import os, tempfile
+        from setuptools import setup, Extension
+        from setuptools.command.build_ext import build_ext
+        from distutils.errors import CompileError
+
+        def has_flag(compiler, flag):  # as pybind11.setup_helpers.has_flag does it
+            here = os.getcwd()
+            with tempfile.TemporaryDirectory() as tmp:
+                os.chdir(tmp)
+                try:
+                    with open("flagcheck.c", "w") as f:
+                        f.write("int main(void) { return 0; }\\n")
+                    compiler.compile(["flagcheck.c"], extra_postargs=[flag])
+                    return True
+                except CompileError:
+                    return False
+                finally:
+                    os.chdir(here)
+
+        class Probing(build_ext):
+            def build_extensions(self):
+                config = self.distribution.get_command_obj("config")
+                config.ensure_finalized()
+                broken = config.try_compile("#error this does not compile\\n")
+                works = config.try_compile("int x;\\n")
+                value = 10 * works + broken
+                flags = [f for f in ("-fno-such-flag-for-ninjagen", "-O1") if has_flag(self.compiler, f)]
+                for ext in self.extensions:
+                    ext.define_macros.append(("CONFIGURED", str(value)))
+                    ext.extra_compile_args += flags
+                super().build_extensions()
+
+        setup(name="x", cmdclass={"build_ext": Probing}, ext_modules=[Extension("fast", ["fast.c"])])
+        """))
+    configure(tmp_path)
+    ninja(tmp_path)
+    assert run_python(tmp_path, "import fast; print(fast.v())").strip() == "10"
+    text = (tmp_path / "build.ninja").read_text()
+    assert "-O1" in text and "-fno-such-flag-for-ninjagen" not in text
+    assert "flagcheck" not in text and "_configtest" not in text
+
+
+def test_words_a_compile_wrapper_puts_after_dash_c_are_kept_and_said(tmp_path, capsys):
+    """python-crfsuite's build_ext wraps the compiler's _compile to add -std=c99 to the C sources only:
+    distutils then spawns ``-c -std=c99 src``; ninja's rule has ``-c $in``, so the word moves before -c."""
+    write(tmp_path / "fast.c", module("fast", "__STDC_VERSION__ == 199901L"))
+    write(tmp_path / "setup.py", textwrap.dedent("""\
+        from setuptools import setup, Extension
+        from setuptools.command.build_ext import build_ext
+
+        class Wrapping(build_ext):
+            def build_extensions(self):
+                original = self.compiler._compile
+                def _compile(obj, src, ext, cc_args, extra_postargs, pp_opts):
+                    if src.endswith(".c"):
+                        cc_args = cc_args + ["-std=c99"]
+                    return original(obj, src, ext, cc_args, extra_postargs, pp_opts)
+                self.compiler._compile = _compile
+                super().build_extensions()
+
+        setup(name="x", cmdclass={"build_ext": Wrapping}, ext_modules=[Extension("fast", ["fast.c"])])
+        """))
+    assert main(["configure", "-C", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "1 of the build_ext's commands differ from setuptools': -std=c99 before -c" in err
+    ninja(tmp_path)
+    assert run_python(tmp_path, "import fast; print(fast.v())").strip() == "1"

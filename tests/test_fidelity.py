@@ -33,9 +33,18 @@ FIELDS = dict(
 )
 
 
-def _setuptools_commands(project, monkeypatch) -> list[list[str]]:
+def _record_spawns(monkeypatch) -> list[list[str]]:
+    """setuptools' compilers record what they would run instead of running it: ``spawn``, and ``call``
+    (setuptools >= 80 runs its commands through ``Compiler.call``; ``spawn`` is its deprecated wrapper)."""
     recorded: list[list[str]] = []
-    monkeypatch.setattr(ccompiler.CCompiler, "spawn", lambda self, cmd, **kw: recorded.append(list(cmd)))
+    for method in ("spawn", "call"):
+        if hasattr(ccompiler.CCompiler, method):
+            monkeypatch.setattr(ccompiler.CCompiler, method, lambda self, cmd, **kw: recorded.append(list(cmd)))
+    return recorded
+
+
+def _setuptools_commands(project, monkeypatch) -> list[list[str]]:
+    recorded = _record_spawns(monkeypatch)
     monkeypatch.chdir(project)
     for name in ("CC", "CXX", "CFLAGS", "CPPFLAGS", "LDFLAGS", "LDSHARED", "AR", "ARFLAGS"):
         monkeypatch.delenv(name, raising=False)
@@ -49,9 +58,17 @@ def _setuptools_commands(project, monkeypatch) -> list[list[str]]:
 
 
 def _normalize(argv: list[str]) -> list[str]:
-    """Objects and modules named by their file names; ninjagen's own -MMD/-MF/colour options left out."""
+    """Objects and modules named by their file names; ninjagen's own -MMD/-MF/colour options left out.
+
+    A run path is spelled as ninjagen (and setuptools < 72) spell it: later setuptools
+    writes ``-Wl,--enable-new-dtags -Wl,-rpath,D`` for ``-Wl,--enable-new-dtags,-RD``.
+    """
     out, skip = [], 0
-    for word in argv:
+    argv = list(argv)
+    for i in range(len(argv) - 1):
+        if argv[i] == "-Wl,--enable-new-dtags" and argv[i + 1].startswith("-Wl,-rpath,"):
+            argv[i:i + 2] = ["-Wl,--enable-new-dtags,-R" + argv[i + 1][len("-Wl,-rpath,"):], ""]
+    for word in filter(None, argv):
         if skip:
             skip -= 1
             continue
@@ -96,8 +113,7 @@ def _setup_py_commands(project, monkeypatch, argv) -> list[list[str]]:
     import runpy
     import sys
 
-    recorded: list[list[str]] = []
-    monkeypatch.setattr(ccompiler.CCompiler, "spawn", lambda self, cmd, **kw: recorded.append(list(cmd)))
+    recorded = _record_spawns(monkeypatch)
     monkeypatch.chdir(project)
     monkeypatch.setattr(sys, "argv", ["setup.py", *argv])
     for name in ("CC", "CXX", "CFLAGS", "CPPFLAGS", "LDFLAGS", "LDSHARED", "AR", "ARFLAGS"):
@@ -160,3 +176,35 @@ def _statement_variables(text: str, line: str) -> dict[str, str]:
 def _without_dirs(argv: list[str]) -> list[str]:
     """Library folders of build_clib's archive and objects are where each tool keeps them: compared by name."""
     return [w for w in argv if not (w.startswith("-Lbuild/") or w.startswith("-L") and "temp." in w)]
+
+
+def test_a_cxx_extension_through_setup_py_runs_the_argv_setuptools_spawns(tmp_path, monkeypatch):
+    """Every compile and link command of a C++ setup.py, as ninja runs it, equals what this setuptools spawns.
+
+    setuptools before 72 compiles C++ with ``compiler_so`` and links with ``linker_so``
+    whose driver becomes ``compiler_cxx``'s; later ones have ``*_cxx`` commands of
+    their own: the replay follows the setuptools that recorded it, whichever is installed.
+    """
+    import subprocess
+
+    from argv_compare import compare, ninja_commands, setuptools_commands
+    from ninjagen.runner import ninja_binary
+
+    project = tmp_path / "p"
+    write(project / "pkg" / "__init__.py", "")
+    write(project / "pkg" / "fast.cpp", "extern \"C\" int helper();\nint fast() { return helper(); }\n")
+    write(project / "pkg" / "helper.c", "int helper(void) { return 1; }\n")
+    write(project / "setup.py", textwrap.dedent("""\
+        from setuptools import setup, Extension
+        setup(name="fid", packages=["pkg"],
+              ext_modules=[Extension("pkg.fast", ["pkg/fast.cpp", "pkg/helper.c"], language="c++",
+                                     extra_compile_args=["-O1"], extra_link_args=["-Wl,--as-needed"])])
+        """))
+    spawned = _setup_py_commands(project, monkeypatch, ["build_ext", "--force"])
+    theirs = setuptools_commands([{"argv": argv, "cwd": str(project)} for argv in spawned], str(project))
+    assert main(["configure", "-C", str(project)]) == 0
+    compdb = subprocess.run([ninja_binary(), "-t", "compdb", "-x", "cc", "cxx", "link_so", "link_so_cxx"],
+                            cwd=project, capture_output=True, text=True, check=True).stdout
+    outcome = compare(theirs, ninja_commands(json.loads(compdb), str(project)))
+    assert (outcome["compiles"], outcome["links"]) == (2, 1)
+    assert outcome["identical"], "\n".join(outcome["differences"])

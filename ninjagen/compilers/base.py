@@ -189,6 +189,8 @@ class CCompiler:
         self.objects: list[str] = []
         #: words put in front of compile commands only (``["ccache"]``): see set_launcher
         self.launcher: list[str] = []
+        #: lines configure prints about these statements (where a replayed command had to differ)
+        self.notes: list[str] = []
         self.commands: dict[str, list[str]] = {
             key: list(value) for key, value in type(self).executables.items() if value is not None
         }
@@ -215,6 +217,26 @@ class CCompiler:
         if not words:
             raise ConfigError(f"executable {key!r} for compiler type {self.compiler_type!r} is empty")
         self.commands[key] = words
+
+    def adopt_executables(self, recorded: Mapping[str, Sequence[str]]) -> None:
+        """Take the commands a setuptools compiler of this type had (its ``executables``), as it would use them.
+
+        Commands this class has and the recorded one lacks keep their values; a
+        subclass derives them where that setuptools compiler derived them from others.
+        """
+        known = type(self).executables
+        self.set_executables(**{k: v for k, v in recorded.items() if k in known and v})
+
+    def edge_running(self, edge: Edge, argv: Sequence[str],
+                     inputs: Mapping[str, str]) -> tuple[Optional[Edge], str]:
+        """*edge* made to run *argv*: the command a setuptools compiler of this type spawned for it.
+
+        *inputs* maps the files *argv* names (that compiler's objects) to the
+        graph's.  Returns the edge, or None where the toolchain cannot say how
+        its rules' words line up with such a command (then *edge* stays as this
+        class writes it); and, where the words could not all stay in place, what moved.
+        """
+        return None, ""
 
     def command(self, key: str) -> list[str]:
         try:

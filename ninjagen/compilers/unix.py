@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from dataclasses import replace
 from typing import Any, ClassVar, Mapping, Optional, Sequence, Union
 
 from ..errors import ConfigError
@@ -67,6 +68,24 @@ def _replace_driver(command: str, old: str, new: str) -> str:
     """
     command, old = _without_launcher(command), _without_launcher(old)
     return new + command[len(old):] if _driver_is(command, old) else command
+
+
+def _cxx_linker(linker: list[str], compiler_cxx: list[str]) -> list[str]:
+    """A C linker command made a C++ one as distutils did before it had ``linker_so_cxx``.
+
+    Its driver word (after ``env VAR=...`` words, and after AIX's ``ld_so_aix``)
+    becomes the C++ compiler's word at that place.
+    """
+    linker = list(linker)
+    i = 0
+    if os.path.basename(linker[0]) == "env":
+        i = 1
+        while i < len(linker) and "=" in linker[i]:
+            i += 1
+    offset = 1 if i < len(linker) and os.path.basename(linker[i]) == "ld_so_aix" else 0
+    if i + offset < len(linker) and i < len(compiler_cxx):
+        linker[i + offset] = compiler_cxx[i]
+    return linker
 
 
 class UnixCCompiler(CCompiler):
@@ -226,6 +245,59 @@ class UnixCCompiler(CCompiler):
                 "post_args": self.join_args(extra_postargs),
             },
         )
+
+    def adopt_executables(self, recorded: Mapping[str, Sequence[str]]) -> None:
+        """As there, and a setuptools compiler without the ``*_cxx`` commands (setuptools < 72) used its C ones.
+
+        It compiled C++ sources with ``compiler_so`` and linked C++ with
+        ``linker_so`` / ``linker_exe`` whose driver became ``compiler_cxx``'s.
+        """
+        super().adopt_executables(recorded)
+        if recorded.get("compiler_so") and not recorded.get("compiler_so_cxx"):
+            self.set_executables(compiler_so_cxx=self.command("compiler_so"))
+        for plain, cxx in (("linker_so", "linker_so_cxx"), ("linker_exe", "linker_exe_cxx")):
+            if recorded.get(plain) and not recorded.get(cxx) and recorded.get("compiler_cxx"):
+                self.set_executables(**{cxx: _cxx_linker(self.command(plain), list(recorded["compiler_cxx"]))})
+
+    def edge_running(self, edge: Edge, argv: Sequence[str],
+                     inputs: Mapping[str, str]) -> tuple[Optional[Edge], str]:
+        """As there: the words around ``-c SRC -o OBJ``, the objects and ``-o OUT`` of a link, or
+        ``AR ARCHIVE OBJECTS`` become the statement's own command variables (see unix.ninja.j2).
+
+        Words a project's ``_compile`` wrapper put between ``-c`` and the source
+        (python-crfsuite's ``-std=c99``) come just before ``-c``: the rule has ``-c $in``.
+        """
+        argv = list(argv)
+        own = dict(edge.variables)
+        moved = ""
+        if edge.rule in ("cc", "cxx"):
+            at = argv.index("-c") if "-c" in argv else -1
+            out = argv.index("-o", at) if at >= 0 and "-o" in argv[at:] else -1
+            if out < at + 2:
+                return None, ""
+            between = argv[at + 1:out - 1]
+            if between:
+                moved = f"{' '.join(between)} before -c, not between -c and the source"
+            own.update({edge.rule: self.join_args(argv[:at] + between), "args": "",
+                        "post_args": self.join_args(argv[out + 2:])})
+        elif edge.rule in ("link_so", "link_so_cxx", "link_exe", "link_exe_cxx"):
+            first = next((i for i, word in enumerate(argv) if word in inputs), -1)
+            out = argv.index("-o", first) if first >= 0 and "-o" in argv[first:] else -1
+            if out < 0:
+                return None, ""
+            linker = {"link_so": "ldshared", "link_so_cxx": "ldcxxshared", "link_exe": "ld", "link_exe_cxx": "ldcxx"}
+            own.update({linker[edge.rule]: self.join_args(argv[:first]), "args": "",
+                        "rsp_args": " ".join(_rsp_quote(inputs.get(w, w)) for w in argv[first:out]),
+                        "post_args": self.join_args(argv[out + 2:])})
+        elif edge.rule == "ar":
+            first = next((i for i, word in enumerate(argv) if word in inputs), -1)
+            if first < 2:
+                return None, ""
+            own.update({"ar": self.join_args(argv[:first - 1]),
+                        "rsp_args": " ".join(_rsp_quote(inputs.get(w, w)) for w in argv[first:])})
+        else:
+            return None, ""
+        return replace(edge, variables=tuple(own.items())), moved
 
     def archive_edge(self, objects: list[str], output: str) -> Edge:
         return Edge.make(output, "ar", objects, variables={"rsp_args": " ".join(_rsp_quote(o) for o in objects)})

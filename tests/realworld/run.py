@@ -28,7 +28,11 @@ import subprocess
 import sys
 import tarfile
 import time
+import zipfile
 from dataclasses import dataclass, field
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests/: argv_compare
+import argv_compare  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TEST_DEPS = ["pytest", "hypothesis", "Cython", "setuptools", "wheel", "setuptools_scm", "toolz", "psutil",
@@ -146,6 +150,9 @@ PROJECTS = [
 ]
 
 MODES = ("setuptools", "ninjagen")
+EXTRA_MODES = ("plugin",)
+"""plugin: ``pip install -e .`` and ``pip wheel .`` through the setuptools plugin, build isolation on."""
+SPAWNLOG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "spawnlog")
 
 
 def log_run(cmd: list[str], cwd: str, log: str, env: dict[str, str], timeout: int) -> tuple[int, float, str]:
@@ -235,7 +242,7 @@ def pytest_counts(output: str) -> dict[str, int]:
     return counts
 
 
-def build_and_test(p: Project, mode: str, tarball: str, work: str, bin_dir: str) -> dict:
+def build_and_test(p: Project, mode: str, tarball: str, work: str, bin_dir: str, run_tests: bool = True) -> dict:
     project = fresh_copy(tarball, os.path.join(work, "builds", mode, p.name))
     log = os.path.join(work, "logs", f"{p.name}-{mode}.log")
     os.makedirs(os.path.dirname(log), exist_ok=True)
@@ -244,8 +251,12 @@ def build_and_test(p: Project, mode: str, tarball: str, work: str, bin_dir: str)
     env.pop("PYTHONPATH", None)
     python = os.path.join(bin_dir, "python")
     result: dict = {"project": p.name, "version": p.version, "mode": mode, "log": log}
-    if mode == "setuptools":
-        status, seconds, _ = log_run([python, "setup.py", *p.setuptools_commands], project, log, env, 1800)
+    commands = os.path.join(work, "logs", f"{p.name}-{mode}-commands.json")
+    if os.path.exists(commands):
+        os.remove(commands)
+    if mode == "setuptools":  # every command its compiler spawns logged (spawnlog/sitecustomize.py)
+        spawn_env = {**env, "PYTHONPATH": SPAWNLOG, "NINJAGEN_SPAWN_LOG": commands}
+        status, seconds, _ = log_run([python, "setup.py", *p.setuptools_commands], project, log, spawn_env, 1800)
     else:
         status, seconds, _ = log_run([os.path.join(bin_dir, "ninjagen"), "configure", "--setup-py"],
                                      project, log, env, 600)
@@ -253,8 +264,13 @@ def build_and_test(p: Project, mode: str, tarball: str, work: str, bin_dir: str)
         if status == 0:
             status, build, _ = log_run([os.path.join(bin_dir, "ninja")], project, log, env, 1800)
             seconds += build
-    result.update(build_ok=status == 0, build_seconds=round(seconds, 2))
-    if status != 0:
+        if status == 0:  # the commands ninja ran, response files expanded
+            compdb = subprocess.run([os.path.join(bin_dir, "ninja"), "-t", "compdb", "-x", *argv_compare.NINJA_RULES],
+                                    cwd=project, capture_output=True, text=True, check=True).stdout
+            with open(commands, "w", encoding="utf-8") as f:
+                f.write(compdb)
+    result.update(build_ok=status == 0, build_seconds=round(seconds, 2), root=project)
+    if status != 0 or not run_tests:
         return result
     env["PYTHONPATH"] = os.path.join(project, p.pythonpath)
     for command in p.prepare:
@@ -272,6 +288,139 @@ def build_and_test(p: Project, mode: str, tarball: str, work: str, bin_dir: str)
     return result
 
 
+def ninjagen_wheelhouse(work: str, bin_dir: str) -> str:
+    """A wheel of this checkout, for pip's isolated build environments (``PIP_FIND_LINKS``)."""
+    wheelhouse = os.path.join(work, "wheelhouse")
+    shutil.rmtree(wheelhouse, ignore_errors=True)
+    subprocess.run([os.path.join(bin_dir, "python"), "-m", "pip", "wheel", "-q", "--no-deps", "-w", wheelhouse, REPO],
+                   check=True)
+    return wheelhouse
+
+
+def opt_into_the_plugin(project: str) -> None:
+    """``[tool.ninjagen] setuptools-build-ext = true`` and ninjagen in ``build-system.requires``, nothing else."""
+    path = os.path.join(project, "pyproject.toml")
+    text = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
+    if re.search(r"(?m)^\[build-system\]", text):
+        text, n = re.subn(r"(?ms)(^\[build-system\].*?^requires\s*=\s*\[)", r'\1"ninjagen", ', text, count=1)
+        assert n == 1, f"{path}: no build-system.requires list"
+    else:
+        text = ('[build-system]\nrequires = ["setuptools>=40.8.0", "ninjagen"]\n'
+                'build-backend = "setuptools.build_meta:__legacy__"\n\n' + text)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text + "\n[tool.ninjagen]\nsetuptools-build-ext = true\n")
+
+
+def _ninja_log(project: str) -> list[str]:
+    """The .ninja_log lines of the plugin's build folder(s) (one per output ninja ran)."""
+    lines = []
+    for log in glob.glob(os.path.join(project, "build", "**", ".ninja_log"), recursive=True):
+        with open(log, encoding="utf-8") as f:
+            lines += [ln for ln in f if not ln.startswith("#")]
+    return lines
+
+
+def _edit_one_source(project: str, bin_dir: str) -> tuple[str, int] | None:
+    """Append a comment to one C/C++ source the plugin's ninja compiles; return it and how many outputs depend on it."""
+    for build_ninja in glob.glob(os.path.join(project, "build", "**", "build.ninja"), recursive=True):
+        folder = os.path.dirname(build_ninja)
+        ninja = [os.path.join(bin_dir, "ninja"), "-C", folder]
+        entries = json.loads(subprocess.run(ninja + ["-t", "compdb", "cc", "cxx"], capture_output=True, text=True,
+                                            check=True).stdout)
+        for entry in entries:
+            source = os.path.normpath(os.path.join(entry["directory"], entry["file"]))
+            if not source.startswith(project) or f"{os.sep}build{os.sep}" in source[len(project):]:
+                continue
+            with open(source, "a", encoding="utf-8") as f:
+                f.write("\n/* edited by tests/realworld/run.py */\n")
+            would_run = subprocess.run(ninja + ["-n"], capture_output=True, text=True).stdout
+            return os.path.relpath(source, project), len(re.findall(r"(?m)^\[\d+/\d+\]", would_run))
+    return None
+
+
+def plugin_install(p: Project, tarball: str, work: str, bin_dir: str, wheelhouse: str) -> dict:
+    """``pip install -e .`` (then an edit, then again) and ``pip wheel .`` through the plugin, isolated builds."""
+    project = fresh_copy(tarball, os.path.join(work, "builds", "plugin", p.name))
+    opt_into_the_plugin(project)
+    log = os.path.join(work, "logs", f"{p.name}-plugin.log")
+    open(log, "w").close()
+    venv = os.path.join(work, "plugin-venvs", p.name)
+    shutil.rmtree(venv, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+    python = os.path.join(venv, "bin", "python")
+    env = {**os.environ, **p.env, "PIP_FIND_LINKS": wheelhouse,
+           "PATH": os.path.join(venv, "bin") + os.pathsep + os.environ.get("PATH", "")}
+    env.pop("PYTHONPATH", None)
+    pip = [python, "-m", "pip", "--disable-pip-version-check"]
+    result: dict = {"project": p.name, "version": p.version, "mode": "plugin", "log": log}
+    status, seconds, output = log_run(pip + ["install", "-v", "-e", "."], project, log, env, 1800)
+    result.update(editable_ok=status == 0, editable_seconds=round(seconds, 1),
+                  plugin_said=sorted(set(re.findall(r"(?m)^ninjagen: .*$", output)))[:5])
+    if status == 0:
+        check = ("import importlib, os, sys\nfor m in sys.argv[1:]:\n    f = importlib.import_module(m).__file__\n"
+                 f"    assert os.path.realpath(f).startswith({os.path.realpath(project)!r}), (m, f)\n")
+        status, _, output = log_run([python, "-c", check, *p.modules], work, log, env, 120)
+        result["editable_imports_ok"] = status == 0
+        before = len(_ninja_log(project))
+        edited = _edit_one_source(project, bin_dir)
+        if edited and before:
+            result["edited"], result["edit_should_run"] = edited
+            status, seconds, _ = log_run(pip + ["install", "-v", "-e", "."], project, log, env, 1800)
+            result.update(reinstall_ok=status == 0, reinstall_seconds=round(seconds, 1),
+                          edit_ran=len(_ninja_log(project)) - before)
+    wheels = os.path.join(work, "plugin-wheels", p.name)
+    shutil.rmtree(wheels, ignore_errors=True)
+    status, seconds, _ = log_run(pip + ["wheel", "-v", "--no-deps", "-w", wheels, "."], project, log, env, 1800)
+    result.update(wheel_ok=status == 0, wheel_seconds=round(seconds, 1))
+    if status == 0:
+        (wheel,) = glob.glob(os.path.join(wheels, "*.whl"))
+        names = zipfile.ZipFile(wheel).namelist()
+        result["wheel"] = os.path.basename(wheel)
+        result["wheel_missing"] = [m for m in p.modules if not any(
+            n.startswith(m.replace(".", "/") + ".") and n.endswith((".so", ".pyd")) for n in names)]
+    return result
+
+
+def plugin_text(r: dict | None) -> str:
+    if not r:
+        return "-"
+    if not r.get("editable_ok"):
+        return "pip install -e failed"
+    words = ["-e ok" if r.get("editable_imports_ok") else "-e: import failed"]
+    if "edit_ran" in r:
+        words.append(f"edit of {r['edited']}: {r['edit_ran']} of {r['edit_should_run']} steps ran")
+    words.append("wheel ok" if r.get("wheel_ok") and not r.get("wheel_missing") else
+                 f"wheel lacks {r.get('wheel_missing')}" if r.get("wheel_ok") else "pip wheel failed")
+    return "; ".join(words)
+
+
+def compare_commands(p: Project, work: str, results: list[dict]) -> dict | None:
+    """Every compile and link command of the two builds, setuptools' against ninja's (tests/argv_compare.py)."""
+    roots = {r["mode"]: r.get("root") for r in results if r["project"] == p.name and r.get("build_ok")}
+    logs = {mode: os.path.join(work, "logs", f"{p.name}-{mode}-commands.json") for mode in MODES}
+    if not all(roots.get(m) and os.path.exists(logs[m]) for m in MODES):
+        return None
+    theirs = argv_compare.setuptools_commands(argv_compare.read_spawn_log(logs["setuptools"]), roots["setuptools"])
+    with open(logs["ninjagen"], encoding="utf-8") as f:
+        ours = argv_compare.ninja_commands(json.load(f), roots["ninjagen"])
+    outcome = argv_compare.compare(theirs, ours)
+    report = os.path.join(work, "logs", f"{p.name}-argv.txt")
+    with open(report, "w", encoding="utf-8") as f:
+        f.write("Rewritten before comparing:\n" + "".join(f"- {r}\n" for r in argv_compare.REWRITES) + "\n")
+        f.write(f"{outcome['compiles']} compiles, {outcome['links']} links and archives: "
+                + ("identical\n" if outcome["identical"] else "\n" + "\n".join(outcome["differences"]) + "\n"))
+    return {"project": p.name, "version": p.version, "mode": "argv", "log": report,
+            **{k: outcome[k] for k in ("compiles", "links", "identical")},
+            "differences": len(outcome["differences"])}
+
+
+def argv_text(r: dict | None) -> str:
+    if not r:
+        return "-"
+    what = f"{r['compiles']} compiles, {r['links']} links"
+    return f"identical ({what})" if r["identical"] else f"{r['differences']} differ ({what})"
+
+
 def counts_text(r: dict) -> str:
     if not r.get("build_ok"):
         return "build failed"
@@ -287,15 +436,17 @@ def counts_text(r: dict) -> str:
 
 def table(results: list[dict]) -> str:
     by = {(r["project"], r["mode"]): r for r in results}
-    rows = ["| project | tests under setuptools | tests under ninjagen | setuptools build (s) | ninjagen build (s) | ratio |",
-            "| --- | --- | --- | ---: | ---: | ---: |"]
+    rows = ["| project | tests under setuptools | tests under ninjagen | setuptools build (s) | ninjagen build (s) | ratio "
+            "| compile and link argv | plugin (pip install -e, pip wheel) |",
+            "| --- | --- | --- | ---: | ---: | ---: | --- | --- |"]
     for p in PROJECTS:
         s, n = by.get((p.name, "setuptools")), by.get((p.name, "ninjagen"))
         if not s or not n:
             continue
         ratio = f"{s['build_seconds'] / n['build_seconds']:.1f}x" if s.get("build_ok") and n.get("build_ok") else "-"
         rows.append(f"| {p.name}=={p.version} | {counts_text(s)} | {counts_text(n)} | {s['build_seconds']:.1f} | "
-                    f"{n['build_seconds']:.1f} | {ratio} |")
+                    f"{n['build_seconds']:.1f} | {ratio} | {argv_text(by.get((p.name, 'argv')))} | "
+                    f"{plugin_text(by.get((p.name, 'plugin')))} |")
     return "\n".join(rows)
 
 
@@ -304,14 +455,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", default="/tmp/realworld", help="work folder, outside the repository")
     parser.add_argument("--python", default=sys.executable, help="the Python to create the venv with")
     parser.add_argument("--only", default="", help="comma-separated project names")
-    parser.add_argument("--modes", default=",".join(MODES), help="setuptools,ninjagen (default both)")
+    parser.add_argument("--modes", default=",".join(MODES),
+                        help="setuptools,ninjagen (default both), and plugin: pip install -e / pip wheel through it")
+    parser.add_argument("--no-tests", action="store_true",
+                        help="build (and compare the commands) only; keep the test counts of earlier runs")
     args = parser.parse_args(argv)
+    modes = [m for m in args.modes.split(",") if m]
+    unknown = sorted(set(modes) - set(MODES) - set(EXTRA_MODES))
+    if unknown:
+        parser.error(f"unknown mode {unknown[0]!r}: choose from {', '.join(MODES + EXTRA_MODES)}")
     work = os.path.abspath(args.work)
     if os.path.commonpath([work, REPO]) == REPO:
         parser.error("the work folder must be outside the repository")
     os.makedirs(work, exist_ok=True)
     apt_ready()
     bin_dir = venv_ready(work, args.python)
+    wheelhouse = ninjagen_wheelhouse(work, bin_dir) if "plugin" in modes else ""
     only = {n.strip() for n in args.only.split(",") if n.strip()}
     results_path = os.path.join(work, "results.json")
     try:
@@ -319,16 +478,35 @@ def main(argv: list[str] | None = None) -> int:
             results = json.load(f)
     except (OSError, ValueError):
         results = []
+
+    def keep(r: dict) -> None:
+        nonlocal results
+        old = next((x for x in results if (x["project"], x["mode"]) == (r["project"], r["mode"])), {})
+        if args.no_tests and r["mode"] in MODES:  # the counts of the last run with tests stay
+            r = {**{k: v for k, v in old.items() if k in ("imports_ok", "import_error", "tests", "test_seconds",
+                                                           "pytest_status")}, **r}
+        results = [x for x in results if (x["project"], x["mode"]) != (r["project"], r["mode"])] + [r]
+        with open(results_path, "w", encoding="utf-8") as f:
+            json.dump(results, f, indent=1)
+
     for p in PROJECTS:
         if only and p.name not in only:
             continue
         tarball = sdist(work, bin_dir, p)
-        for mode in args.modes.split(","):
-            r = build_and_test(p, mode, tarball, work, bin_dir)
-            print(f"{p.name}=={p.version} [{mode}]: build {r['build_seconds']:.1f}s, {counts_text(r)}", flush=True)
-            results = [x for x in results if (x["project"], x["mode"]) != (p.name, mode)] + [r]
-            with open(results_path, "w", encoding="utf-8") as f:
-                json.dump(results, f, indent=1)
+        for mode in modes:
+            if mode == "plugin":
+                r = plugin_install(p, tarball, work, bin_dir, wheelhouse)
+                print(f"{p.name}=={p.version} [plugin]: {plugin_text(r)}", flush=True)
+                keep(r)
+                continue
+            r = build_and_test(p, mode, tarball, work, bin_dir, run_tests=not args.no_tests)
+            print(f"{p.name}=={p.version} [{mode}]: build {r['build_seconds']:.1f}s"
+                  + ("" if args.no_tests else f", {counts_text(r)}"), flush=True)
+            keep(r)
+        compared = compare_commands(p, work, results)
+        if compared:
+            print(f"{p.name}=={p.version} [argv]: {argv_text(compared)}", flush=True)
+            keep(compared)
     print(table(results))
     return 0
 
