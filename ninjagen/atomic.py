@@ -8,12 +8,13 @@ same file removes the temporaries of writers that are gone.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import time
-from typing import Union
+from typing import Iterator, Union
 
-__all__ = ["atomic_write", "remove_stale_temporaries"]
+__all__ = ["atomic_write", "atomic_path", "remove_stale_temporaries"]
 
 _STALE_AFTER = 3600.0  # seconds; only where a process id cannot be checked
 
@@ -70,6 +71,24 @@ def atomic_write(path: Union[str, "os.PathLike[str]"], text: str) -> None:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+@contextlib.contextmanager
+def atomic_path(path: Union[str, "os.PathLike[str]"]) -> Iterator[str]:
+    """A temporary name beside *path* to write a file under (a zip, a tarball); renamed to *path* when
+    the block ends without an error, removed when it raises."""
+    path = os.fspath(path)
+    remove_stale_temporaries(path)
+    temp = _temporary_name(path)
+    try:
+        yield temp
         os.replace(temp, path)
     except BaseException:
         try:

@@ -62,7 +62,7 @@ def build(project_dir: str, targets: Sequence[str] = (), jobs: Optional[int] = N
 
 
 def run_build(root: str, extensions: Sequence[Mapping], targets: Sequence[str] = (), jobs: Optional[int] = None,
-              build_ninja: Optional[str] = None) -> list[str]:
+              build_ninja: Optional[str] = None, verbose: bool = False) -> list[str]:
     """Run ninja on *build_ninja* (default: the project's) in *root*; return the optional extensions skipped.
 
     *extensions* are the state's records (``name``, ``output``, ``optional``).  An
@@ -72,6 +72,8 @@ def run_build(root: str, extensions: Sequence[Mapping], targets: Sequence[str] =
     args = ["-f", build_ninja] if build_ninja else []
     if jobs:
         args += ["-j", str(jobs)]
+    if verbose:
+        args.append("-v")  # every command in full
     if any(e.get("optional") for e in extensions):
         args += ["-k", "0"]  # an optional module's failure must not stop the others
     if run_ninja([*args, *targets], cwd=root).returncode == 0:

@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     cfg.add_argument("--launcher", metavar="PROGRAM",
                      help="run compiles (not links) through ccache, sccache, distcc or icecc; 'none' for none "
                           "(default: $NINJAGEN_LAUNCHER, else [tool.ninjagen] launcher)")
+    cfg.add_argument("--map-prefix", action="store_true",
+                     help="map the project folder to '.' in debug info and __FILE__ (gcc/clang -ffile-prefix-map): "
+                          "objects that do not depend on where the checkout is")
     cfg.add_argument("-n", "--dry-run", action="store_true", help="say what would be written, write nothing")
     cfg.add_argument("--force", action="store_true", help="make the next build rebuild everything")
 
@@ -96,8 +99,8 @@ def _cmd_configure(args: argparse.Namespace) -> int:
 
     result = configure(args.project_dir, build_dir=args.build_dir, python=args.python, compiler=args.compiler,
                        setup_py=args.setup_py, cross_prefix=args.cross_prefix, link_jobs=args.link_jobs,
-                       dry_run=args.dry_run,
-                       force=args.force, launcher=args.launcher)
+                       dry_run=args.dry_run, force=args.force, launcher=args.launcher,
+                       map_prefix=args.map_prefix)
     if not args.dry_run:
         count = len(result.extensions)
         print(f"ninjagen: wrote {_shown(result.build_ninja)} "

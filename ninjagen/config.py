@@ -16,20 +16,22 @@ from typing import Any, Optional
 
 from .errors import ConfigError
 from .extension import Extension
-from .project import ProjectConfig, SharedLibrary, StaticLibrary
+from .project import PackagingConfig, ProjectConfig, SharedLibrary, StaticLibrary
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.9/3.10
     import tomli as tomllib
 
-__all__ = ["load_project", "read_pyproject", "extension_from_table", "PYPROJECT"]
+__all__ = ["load_project", "read_pyproject", "extension_from_table", "packaging_config", "PYPROJECT"]
 
 PYPROJECT = "pyproject.toml"
 
 
 _TOOL_KEYS = {"ext-modules", "libraries", "shared-libraries", "package-dir", "build-dir", "compiler", "link-jobs",
-              "cross-prefix", "launcher", "heavy-jobs", "setuptools-build-ext"}
+              "cross-prefix", "launcher", "heavy-jobs", "setuptools-build-ext",
+              # what the build backend ships (see packaging_config)
+              "packages", "py-modules", "wheel-exclude", "sdist-include", "sdist-exclude"}
 
 
 def _kebab(name: str) -> str:
@@ -181,3 +183,33 @@ def load_project(project_dir: str, setup_py: Optional[str] = None, python: Optio
             raise ConfigError(f"{PYPROJECT} [tool.ninjagen] {key} must be a whole number of at least 1, got {jobs!r}")
     config.link_jobs, config.heavy_jobs = ours.get("link-jobs"), ours.get("heavy-jobs")
     return config
+
+
+def _strings(where: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"{where} must be an array of strings, got {value!r}")
+    return list(value)
+
+
+def packaging_config(data: dict[str, Any]) -> PackagingConfig:
+    """What the build backend ships, from a parsed pyproject.toml's ``[tool.ninjagen]``."""
+    tool = data.get("tool", {})
+    ours = tool.get("ninjagen", {}) if isinstance(tool, dict) else {}
+    if not isinstance(ours, dict):
+        raise ConfigError(f"{PYPROJECT}: [tool.ninjagen] must be a table")
+    for key in ours:
+        if key not in _TOOL_KEYS:
+            raise _unknown_key(f"{PYPROJECT} [tool.ninjagen]", key, _TOOL_KEYS)
+    where = f"{PYPROJECT} [tool.ninjagen]"
+    lists = {key: _strings(f"{where} {key}", ours[key]) for key in
+             ("packages", "py-modules", "wheel-exclude", "sdist-include", "sdist-exclude") if key in ours}
+    package_dir = ours.get("package-dir")
+    if package_dir is None and isinstance(tool.get("setuptools"), dict):
+        package_dir = tool["setuptools"].get("package-dir")
+    return PackagingConfig(
+        packages=lists.get("packages"), py_modules=lists.get("py-modules", []),
+        package_dir=_package_dir(f"{where} package-dir", package_dir) if package_dir is not None else {},
+        wheel_exclude=lists.get("wheel-exclude", []), sdist_include=lists.get("sdist-include", []),
+        sdist_exclude=lists.get("sdist-exclude", []),
+        has_extensions=any(isinstance(tool.get(t), dict) and bool(tool[t].get("ext-modules"))
+                           for t in ("ninjagen", "setuptools")))

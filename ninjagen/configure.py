@@ -296,6 +296,8 @@ def _compiler(config: ProjectConfig, options: ConfigureOptions, target: Target, 
     customize_compiler(cc, environ)
     cc.set_launcher(resolve_launcher(options.launcher, environ, config.launcher, check=target.runs_here))
     cc.build_dir = build_dir
+    if options.map_prefix:
+        cc.map_prefix(os.getcwd())  # the project folder: configure runs in it
     cc.set_include_dirs(list(target.include_dirs))
     cc.graph.pool("link_pool", options.link_jobs or config.link_jobs or max(1, (os.cpu_count() or 2) // 2))
     return cc

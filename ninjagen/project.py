@@ -13,7 +13,7 @@ from typing import Optional
 from .errors import ConfigError
 from .extension import CompiledSources, Extension, check_strings
 
-__all__ = ["StaticLibrary", "SharedLibrary", "ProjectConfig", "BuildExtRecording", "BuiltExtension"]
+__all__ = ["StaticLibrary", "SharedLibrary", "ProjectConfig", "BuildExtRecording", "BuiltExtension", "PackagingConfig"]
 
 
 @dataclass
@@ -106,3 +106,18 @@ class ProjectConfig:
     recording: Optional[BuildExtRecording] = None
     """What the project's own build_ext did (a setup.py project): replayed instead of *extensions* being
     compiled from their fields, which then only name the modules."""
+
+
+@dataclass
+class PackagingConfig:
+    """What a wheel and an sdist of the project carry besides its extensions (``[tool.ninjagen]``)."""
+
+    packages: Optional[list[str]] = None
+    """The pure-Python packages; None: found as setuptools' automatic discovery finds them."""
+    py_modules: list[str] = field(default_factory=list)
+    package_dir: dict[str, str] = field(default_factory=dict)
+    wheel_exclude: list[str] = field(default_factory=list)
+    sdist_include: list[str] = field(default_factory=list)
+    sdist_exclude: list[str] = field(default_factory=list)
+    has_extensions: bool = False
+    """Whether pyproject.toml declares extension modules (else the wheel is pure Python)."""

@@ -43,6 +43,8 @@ class ConfigureOptions:
     link_jobs: Optional[int] = None
     setup_py: Optional[str] = None
     launcher: Optional[str] = None
+    map_prefix: bool = False
+    """Compiles map the project folder to ``.`` (``-ffile-prefix-map``): no folder name in objects."""
 
     def argv(self) -> list[str]:
         """The ``ninjagen configure`` options that say the same (the regeneration command's)."""
@@ -52,6 +54,8 @@ class ConfigureOptions:
                               ("--setup-py", self.setup_py), ("--launcher", self.launcher)):
             if value:
                 args += [option, str(value)]
+        if self.map_prefix:
+            args.append("--map-prefix")
         return args
 
     @classmethod

@@ -218,6 +218,13 @@ class CCompiler:
             raise ConfigError(f"executable {key!r} for compiler type {self.compiler_type!r} is empty")
         self.commands[key] = words
 
+    def map_prefix(self, folder: str) -> None:
+        """Compile so that *folder* reads as ``.`` in debug information and ``__FILE__`` (default: nothing).
+
+        Two checkouts in two folders then give the same objects (reproducible
+        wheels, a compiler cache shared across folders).
+        """
+
     def adopt_executables(self, recorded: Mapping[str, Sequence[str]]) -> None:
         """Take the commands a setuptools compiler of this type had (its ``executables``), as it would use them.
 

@@ -246,6 +246,12 @@ class UnixCCompiler(CCompiler):
             },
         )
 
+    def map_prefix(self, folder: str) -> None:
+        """As there: ``-ffile-prefix-map=FOLDER=.`` (gcc 8, clang 10) on every compile command."""
+        for key in ("compiler", "compiler_so", "compiler_cxx", "compiler_so_cxx"):
+            if key in self.commands:
+                self.commands[key] = self.commands[key] + [f"-ffile-prefix-map={folder}=."]
+
     def adopt_executables(self, recorded: Mapping[str, Sequence[str]]) -> None:
         """As there, and a setuptools compiler without the ``*_cxx`` commands (setuptools < 72) used its C ones.
 
