@@ -102,38 +102,33 @@ def build_wheel(project: Project, wheel_directory: str, settings: BackendSetting
 
     root = project.root
     packaging = project.packaging
-    built: dict[str, str] = {}  # path inside the wheel -> file
-    extension_packages: list[str] = []
-    excluded: list[str] = []
-    tag = "py3-none-any"
-    if packaging.has_extensions:
-        config = load_project(root)
-        target = _target(settings)
-        tag = wheel_tag(target, config.extensions)
-        build_dir = settings.build_dir or os.path.join(config.build_dir or DEFAULT_BUILD_DIR, tag)
-        staging = os.path.join(build_dir, WHEEL_DIR)
-        staged = replace(config, package_dir={"": staging}, outputs={})
-        build_ninja = os.path.join(build_dir, "build.ninja")
-        options = ConfigureOptions(build_dir=build_dir, python=settings.python, compiler=settings.compiler,
-                                   launcher=settings.launcher, map_prefix=True)
-        result = generate(root, staged, options, target=target, build_ninja=build_ninja)
-        records = [{"name": b.name, "output": b.output, "optional": b.optional} for b in result.extensions]
-        skipped = set(run_build(root, records, build_ninja=build_ninja, jobs=settings.jobs,
-                                verbose=settings.verbose))
-        everything = result.compiler.graph.edges.get("all")
-        for output in (everything.inputs if everything else ()):
-            name = next((b.name for b in result.extensions if b.output == output), None)
-            if name in skipped:
-                continue
-            full = os.path.join(root, output)
-            if not os.path.isfile(full):
-                raise ConfigError(f"{output}: ninja built it, but it is not there: not packing a wheel without it")
-            built[os.path.relpath(full, os.path.join(root, staging)).replace(os.sep, "/")] = full
-        extension_packages = [e.name.rpartition(".")[0] for e in config.extensions if "." in e.name]
-        excluded = _sources_of(config)
+    config = load_project(root) if packaging.has_extensions else ProjectConfig()
     pure = wheel_sources(root, package_dir=packaging.package_dir, packages=packaging.packages,
-                         py_modules=packaging.py_modules, extension_packages=extension_packages,
-                         excluded_files=excluded, exclude=packaging.wheel_exclude)
+                         py_modules=packaging.py_modules,
+                         extension_packages=[e.name.rpartition(".")[0] for e in config.extensions if "." in e.name],
+                         excluded_files=_sources_of(config), exclude=packaging.wheel_exclude)
+    if not config.extensions:
+        return _write(project, "py3-none-any", pure, wheel_directory)
+    target = _target(settings)
+    tag = wheel_tag(target, config.extensions)
+    build_dir = settings.build_dir or os.path.join(config.build_dir or DEFAULT_BUILD_DIR, tag)
+    staging = os.path.join(build_dir, WHEEL_DIR)
+    build_ninja = os.path.join(build_dir, "build.ninja")
+    options = ConfigureOptions(build_dir=build_dir, python=settings.python, compiler=settings.compiler,
+                               launcher=settings.launcher, map_prefix=True)
+    result = generate(root, replace(config, package_dir={"": staging}, outputs={}), options, target=target,
+                      build_ninja=build_ninja)
+    records = [{"name": b.name, "output": b.output, "optional": b.optional} for b in result.extensions]
+    skipped = set(run_build(root, records, build_ninja=build_ninja, jobs=settings.jobs, verbose=settings.verbose))
+    built: dict[str, str] = {}  # path inside the wheel -> file
+    everything = result.compiler.graph.edges.get("all")
+    for output in (everything.inputs if everything else ()):
+        if any(b.output == output and b.name in skipped for b in result.extensions):
+            continue
+        full = os.path.join(root, output)
+        if not os.path.isfile(full):
+            raise ConfigError(f"{output}: ninja built it, but it is not there: not packing a wheel without it")
+        built[os.path.relpath(full, os.path.join(root, staging)).replace(os.sep, "/")] = full
     return _write(project, tag, {**pure, **built}, wheel_directory)
 
 

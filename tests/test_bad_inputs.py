@@ -45,6 +45,10 @@ class Case:
     env: dict[str, str] = field(default_factory=dict)
     exit: int = 1
     prefix: str = "ninjagen: error: "
+    hook: str = ""
+    """A build backend hook to call (in the project folder) instead of ``ninjagen configure``."""
+    settings: dict[str, str] = field(default_factory=dict)
+    """Its config-settings."""
 
 
 def _pyproject(case: Case) -> str:
@@ -54,6 +58,7 @@ def _pyproject(case: Case) -> str:
 
 
 M = '[[tool.ninjagen.ext-modules]]\nname = "m"\nsources = ["m.c"]\n'
+PROJECT = '[project]\nname = "x"\nversion = "1.0"\n'
 
 CASES = [
     Case("unknown-compiler-option", "unknown compiler type 'gcc' (available: bcpp, cygwin, mingw32, msvc, unix)", args=("--compiler", "gcc")),
@@ -144,6 +149,20 @@ CASES = [
     Case("build-dir-not-creatable", "cannot create build folder /proc/ninjagen-build: No such file or directory",
          args=("-B", "/proc/ninjagen-build")),
     Case("project-dir-missing", "project folder {tmp}/nowhere does not exist", args=("-C", "{tmp}/nowhere")),
+    # the build backend (ninjagen.backend), as pip, build and uv call it
+    Case("backend-no-project", "pyproject.toml: no [project] table: the build backend takes the name, version and "
+         "the rest of the metadata from it (PEP 621)", hook="build_wheel"),
+    Case("backend-no-name", 'pyproject.toml: Field "project.name" is required if "project" is present',
+         pyproject='[project]\nversion = "1.0"\n' + M, hook="build_wheel"),
+    Case("backend-no-version", "pyproject.toml: Field \"project.version\" missing and 'version' not specified in "
+         '"project.dynamic"', pyproject='[project]\nname = "x"\n' + M, hook="build_wheel"),
+    Case("backend-dynamic-field", "pyproject.toml: project.dynamic lists 'version', which ninjagen cannot fill: "
+         "write project.version in [project] itself",
+         pyproject='[project]\nname = "x"\ndynamic = ["version"]\n' + M, hook="build_wheel"),
+    Case("backend-unknown-setting", "unknown config-setting 'build_dir' (did you mean 'build-dir'?)",
+         pyproject=PROJECT + M, hook="build_wheel", settings={"build_dir": "b"}),
+    Case("backend-missing-package", "[tool.ninjagen] packages: package 'nope' has no folder nope",
+         pyproject=PROJECT + '[tool.ninjagen]\npackages = ["nope"]\n' + M, hook="build_wheel"),
 ]
 
 
@@ -185,8 +204,14 @@ def test_bad_input_gets_one_line_and_changes_nothing(case, tmp_path, capfd, monk
         args = ["-C", str(project), *args]
 
     try:
-        rc = main(["configure", *args])
-    except SystemExit as exc:  # usage errors leave through argparse
+        if case.hook:
+            import ninjagen.backend
+
+            monkeypatch.chdir(project)
+            rc = getattr(ninjagen.backend, case.hook)(str(tmp_path / "dist"), case.settings) and 0
+        else:
+            rc = main(["configure", *args])
+    except SystemExit as exc:  # usage errors leave through argparse; the backend's hooks exit
         rc = exc.code
     captured = capfd.readouterr()
     assert rc == case.exit
