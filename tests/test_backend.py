@@ -167,3 +167,31 @@ def test_a_windows_wheel_built_here_is_imported_by_the_windows_python(tmp_path, 
     assert list((unpacked / "shapes").glob("_area.cp312-win_amd64.pyd"))
     (tmp_path / "check.py").write_text(f"import sys\nsys.path.insert(0, {str(unpacked)!r})\n{CALLS['multi']}\nprint('ok')\n")
     assert _wine_python(tmp_path, tools, "check.py").strip().splitlines()[-1] == "ok"
+
+
+def _names(wheel: Path) -> list[str]:
+    with zipfile.ZipFile(wheel) as zf:
+        return sorted(zf.namelist())
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_python_m_build_makes_an_sdist_and_from_it_the_same_wheel(name, tmp_path, find_links):
+    project = copy_sources(SAMPLES / name, tmp_path / name)
+    direct = pip_wheel(project, tmp_path / "direct", find_links)
+    run([sys.executable, "-m", "build", "--outdir", tmp_path / "dist", project], tmp_path,
+        env={"PIP_FIND_LINKS": find_links})
+    (sdist,) = (tmp_path / "dist").glob("*.tar.gz")
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    assert sdist.name == f"ninjagen_sample_{name}-0.1.0.tar.gz"
+    assert _names(wheel) == _names(direct)  # built from the sdist, it holds what a build from the tree holds
+    runs_elsewhere(tmp_path, installed_venv(tmp_path, wheel), CALLS[name])
+
+
+@pytest.mark.parametrize("name", ["multi", "abi3"])
+def test_uv_build_makes_the_sdist_and_the_wheel(name, tmp_path, find_links):
+    project = copy_sources(SAMPLES / name, tmp_path / name)
+    run([tool("uv"), "build", "--find-links", find_links, "--out-dir", tmp_path / "dist", project], tmp_path,
+        env={"UV_NO_CONFIG": "1"})
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    assert list((tmp_path / "dist").glob("*.tar.gz"))
+    runs_elsewhere(tmp_path, installed_venv(tmp_path, wheel), CALLS[name])
