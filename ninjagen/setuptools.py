@@ -33,6 +33,7 @@ from . import _build_ext_recorder as recorder
 from .errors import NinjagenError
 from .extension import Extension
 from .project import BuildExtRecording, ProjectConfig
+from .setuptools_declared import give_setuptools_the_declared_extensions
 from .state import DEFAULT_BUILD_DIR, ConfigureOptions
 from .translators import swig_python_module
 
@@ -176,7 +177,9 @@ def finalize_distribution_options(dist: Any) -> None:
     A project with ``"ninjagen"`` in ``build-system.requires`` and
     ``[tool.ninjagen] setuptools-build-ext = true`` builds through ninja with
     ``pip install .``, ``pip install -e .`` and ``python -m build``, its setup.py
-    untouched.  Any other project is left alone, whatever ninjagen finds.
+    untouched; the extensions declared in ``[tool.ninjagen] ext-modules`` become
+    setuptools' (see :mod:`ninjagen.setuptools_declared`).  Any other project is
+    left alone, whatever ninjagen finds.
     """
     try:
         from .config import read_pyproject
@@ -184,7 +187,13 @@ def finalize_distribution_options(dist: Any) -> None:
         tool = read_pyproject("pyproject.toml").get("tool", {}).get("ninjagen", {})
     except Exception:  # no pyproject.toml, or one we cannot read: not ours to judge here
         return
-    if not (isinstance(tool, dict) and tool.get("setuptools-build-ext") is True):
+    if not isinstance(tool, dict):
+        return
+    try:
+        give_setuptools_the_declared_extensions(dist, tool)
+    except NinjagenError as exc:
+        raise SystemExit(f"ninjagen: error: {exc}") from None
+    if tool.get("setuptools-build-ext") is not True:
         return
     for name, (ours, mixin) in {"build_ext": (build_ext, BuildExtMixin),
                                 "build_clib": (build_clib, BuildClibMixin)}.items():

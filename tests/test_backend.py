@@ -195,3 +195,24 @@ def test_uv_build_makes_the_sdist_and_the_wheel(name, tmp_path, find_links):
     (wheel,) = (tmp_path / "dist").glob("*.whl")
     assert list((tmp_path / "dist").glob("*.tar.gz"))
     runs_elsewhere(tmp_path, installed_venv(tmp_path, wheel), CALLS[name])
+
+
+def test_setuptools_with_the_plugin_builds_the_declared_extensions_into_its_wheel(tmp_path, find_links):
+    """setuptools as the backend, [tool.ninjagen] ext-modules and setuptools-build-ext = true: the wheel has
+    the modules (built by ninja through setuptools' build_ext) and a platform tag; without the opt-in, an error."""
+    project = copy_sources(SAMPLES / "multi", tmp_path / "multi")
+    text = (project / "pyproject.toml").read_text()
+    text = text.replace('requires = ["ninjagen"]\nbuild-backend = "ninjagen.backend"',
+                        'requires = ["setuptools>=64", "ninjagen"]\nbuild-backend = "setuptools.build_meta"')
+    (project / "pyproject.toml").write_text(text.replace("[tool.ninjagen]\n", "[tool.ninjagen]\nsetuptools-build-ext = true\n", 1))
+    wheel = pip_wheel(project, tmp_path / "dist", find_links)
+    assert wheel.name.endswith(f"-{TAG}.whl"), wheel.name
+    assert [n for n in _names(wheel) if n.startswith("shapes/_area.") and n.endswith(".so")]
+    runs_elsewhere(tmp_path, installed_venv(tmp_path, wheel), CALLS["multi"])
+
+    (project / "pyproject.toml").write_text(text)  # setuptools, declared extensions, no opt-in
+    proc = run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--find-links", find_links, "-w",
+                tmp_path / "none", project], tmp_path, check=False)
+    assert proc.returncode != 0 and not list((tmp_path / "none").glob("*.whl"))
+    assert ("ninjagen: error: pyproject.toml declares [tool.ninjagen] ext-modules, but setuptools builds this "
+            "project and does not read them") in proc.stdout + proc.stderr
