@@ -24,7 +24,7 @@ from devloop import Venv
 from test_environments import BIN, Env
 
 from ninjagen import _editable
-from ninjagen.develop import MODULE_PREFIX, installed, loader_files
+from ninjagen.develop import MODULE_PREFIX, develop, installed, loader_files, uninstall
 from ninjagen.regenerate import regeneration_command
 from ninjagen.runner import ninja_binary
 from ninjagen.state import STATE_MARKER, read_state
@@ -100,6 +100,18 @@ def test_loader_files_are_the_finder_with_its_install_call_and_the_pth(sample):
                            packages={"tools": ["scripts"], "hello": [str(project)]})[STEM + ".py"]
     assert options.endswith(f"install({str(project)!r}, 'build', '/opt/ninja', {{'hello': [{str(project)!r}], "
                             f"'tools': [{str(project / 'scripts')!r}]}}, rebuild=False, verbose=True)\n")
+
+
+def test_develop_writes_what_loader_files_returns(sample, tmp_path):
+    project = sample("hello")
+    site = tmp_path / "site"
+    result = develop(str(project), str(site), rebuild=False, verbose=True)
+    files = loader_files(str(project), read_state(str(project)), rebuild=False, verbose=True)
+    assert (result.module, result.pth) == (str(site / (STEM + ".py")), str(site / (STEM + ".pth")))
+    assert {name: (site / name).read_text() for name in files} == files
+    assert sorted(p.name for p in site.iterdir()) == ["__pycache__", STEM + ".pth", STEM + ".py"]
+    assert result.packages == {"hello": [str(project)]}
+    assert uninstall(str(project), str(site)) == [result.module] and installed(str(site)) == {}
 
 
 def test_installed_reads_the_install_call_with_and_without_its_options(sample, tmp_path):
