@@ -2,20 +2,31 @@
 
 ``ninjagen develop`` copies this file into site-packages (as
 ``_ninjagen_editable_<project>.py``, with a call to :func:`install` appended)
-and adds a ``.pth`` line that imports it at interpreter start-up.  It must stay
-standalone and small: standard library only, and nothing but ``os`` and
-``sys`` (already loaded) at start-up; the rest is imported when a rebuild runs.
+and adds a ``.pth`` line that imports it at interpreter start-up; an editable
+wheel of the project carries the same two files.  It must stay standalone and
+small: standard library only, and nothing but ``os`` and ``sys`` (already
+loaded) at start-up; the rest is imported when a rebuild runs.
 
 On the first import of one of the project's top-level names in a process,
 the finder runs ``ninja`` on the project's build.ninja (once per process),
 under a file lock in the build folder so that two processes never build at
 once.  The ninja is the running environment's (the ``ninja`` package puts it
 beside the interpreter), else the one ``ninjagen develop`` recorded, else one
-on PATH: the environment that installed the loader may be gone.  Nothing to do: silent.  Work to do: ninja's progress streams to
-stderr.  A failed build: ImportError carrying ninja's (and so the compiler's)
-output.  ``NINJAGEN_NO_REBUILD=1`` turns rebuilding off; ninja's children get
-``NINJAGEN_EDITABLE_BUILDING=1`` so that a build step that imports the
-package does not start a build of its own.
+on PATH: the environment that installed the loader may be gone.  Nothing to
+do: silent (``verbose=True`` in the install call: ninja's output all the same).
+Work to do: ninja's progress streams to stderr.  A failed build: ImportError
+carrying ninja's (and so the compiler's) output.
+
+The Python that configured the project may be gone too (pip's isolated build
+environment, a deleted venv): build.ninja's regeneration step then fails,
+saying so.  After that failure only, the finder runs ``ninjagen build`` with
+the running interpreter, which configures again from this environment and
+builds, under the same lock; without ninjagen here, the ImportError says what
+to install.
+
+``rebuild=False`` in the install call, or ``NINJAGEN_NO_REBUILD=1`` at run
+time, turns rebuilding off; ninja's children get ``NINJAGEN_EDITABLE_BUILDING=1``
+so that a build step that imports the package does not start a build of its own.
 """
 
 import os
@@ -24,7 +35,13 @@ import sys
 NO_REBUILD_ENV = "NINJAGEN_NO_REBUILD"
 BUILDING_ENV = "NINJAGEN_EDITABLE_BUILDING"
 LOCK_NAME = "ninjagen-editable.lock"
+STATE_MARKER = "ninjagen state: "
+"""Starts build.ninja's header comment that names the state file (ninjagen.state's, repeated)."""
 _NO_WORK = "ninja: no work to do."
+_ERROR = "ninjagen: error: "
+_GONE = ", the Python that configured this project, is gone"
+"""What build.ninja's regeneration step says when that Python is gone (ninjagen.regenerate)."""
+_NO_NINJAGEN = ": No module named ninjagen"
 
 
 def _say(text):
@@ -34,13 +51,13 @@ def _say(text):
         sys.stderr.flush()
 
 
-def _spawn(ninja, project, env):
-    """Start ``ninja -C project``, its stdout and stderr in one pipe: (the pipe as a binary file, wait).
+def _spawn(argv, project, env):
+    """Start *argv* (which finds *project* by itself: ``ninja -C project``), its stdout and stderr
+    in one pipe: (the pipe as a binary file, wait).
 
     On POSIX through os.posix_spawn: importing subprocess would cost more than the
     ninja no-op that most imports pay for.
     """
-    argv = [ninja, "-C", project]
     if not hasattr(os, "posix_spawn"):
         import subprocess
 
@@ -49,7 +66,7 @@ def _spawn(ninja, project, env):
         return proc.stdout, proc.wait
     read_end, write_end = os.pipe()
     try:
-        pid = os.posix_spawn(ninja, argv, env, file_actions=[
+        pid = os.posix_spawn(argv[0], argv, env, file_actions=[
             (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
             (os.POSIX_SPAWN_DUP2, write_end, 1),
             (os.POSIX_SPAWN_DUP2, write_end, 2),
@@ -84,9 +101,43 @@ def _failure(name, text):
     A regeneration of build.ninja that cannot run says in such a line what to do.
     """
     for line in text.splitlines():
-        if line.startswith("ninjagen: error: "):
-            return f"ninjagen: cannot rebuild {name}: {line[len('ninjagen: error: '):]}\n{text}"
+        if line.startswith(_ERROR):
+            return f"ninjagen: cannot rebuild {name}: {line[len(_ERROR):]}\n{text}"
     return text
+
+
+def _unusable_configurer(output, project):
+    """Why the Python that configured *project* cannot configure it again (gone, or without its
+    ninjagen), as the end of a sentence; None when it can.
+
+    Asked only after ninja failed: from its output (build.ninja's regeneration step
+    names a vanished interpreter; a Python without ninjagen says so), else from the
+    state file that build.ninja names, read as ninjagen.state writes it.
+    """
+    for line in output:
+        if line.startswith(_ERROR) and _GONE in line:
+            return f"{line[len(_ERROR):line.index(_GONE)]}, the Python that configured {project}, is gone"
+    configured_by = None
+    try:
+        with open(os.path.join(project, "build.ninja"), encoding="utf-8") as f:
+            for _ in range(3):
+                line = f.readline()
+                if line.startswith("# " + STATE_MARKER):
+                    import json
+
+                    with open(os.path.join(project, line[len(STATE_MARKER) + 2:].rstrip("\n")),
+                              encoding="utf-8") as state:
+                        configured_by = json.load(state).get("configured_by")
+                    break
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not configured_by or not isinstance(configured_by, str):
+        return None
+    if not os.path.exists(configured_by):
+        return f"{configured_by}, the Python that configured {project}, is gone"
+    if any(line.rstrip().endswith(_NO_NINJAGEN) for line in output):
+        return f"{configured_by}, the Python that configured {project}, has no ninjagen any more"
+    return None
 
 
 def _off(value):
@@ -134,7 +185,7 @@ class _Lock:
 class NinjagenEditableFinder:
     """A meta path finder for one project's top-level packages and modules."""
 
-    def __init__(self, project, build_dir, ninja, packages):
+    def __init__(self, project, build_dir, ninja, packages, rebuild=True, verbose=False):
         self.project = project
         """The project folder, where build.ninja is (absolute)."""
         self.lock_path = os.path.join(project, build_dir, LOCK_NAME)
@@ -142,6 +193,10 @@ class NinjagenEditableFinder:
         """The ninja binary ``ninjagen develop`` ran with: used when this environment has none."""
         self.packages = packages
         """Top-level name -> the folders to look for it in (absolute)."""
+        self.rebuilds = rebuild
+        """False: never run ninja, import what is built."""
+        self.verbose = verbose
+        """True: show ninja's output even when it had nothing to do."""
         self._state = None  # None: not built yet in this process; True: built; an ImportError: failed
         import _thread  # built in: costs nothing
 
@@ -161,7 +216,8 @@ class NinjagenEditableFinder:
         with self._mutex:
             if self._state is None:
                 self._state = True
-                if not (_off(os.environ.get(NO_REBUILD_ENV)) or _off(os.environ.get(BUILDING_ENV))):
+                off = _off(os.environ.get(NO_REBUILD_ENV)) or _off(os.environ.get(BUILDING_ENV))
+                if self.rebuilds and not off:
                     self._state = self._build(name) or True
         if isinstance(self._state, ImportError):
             raise self._state
@@ -189,46 +245,96 @@ class NinjagenEditableFinder:
         color = sys.stderr is not None and hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
         if color:
             env.setdefault("CLICOLOR_FORCE", "1")  # ninja keeps the compiler's colors for a terminal
-        output = []
-        failed_at = None  # from the first FAILED: line on, output goes into the ImportError instead
         try:
             with _Lock(self.lock_path):
-                lines, wait = _spawn(ninja, self.project, env)
-                with lines:
-                    for raw in lines:
-                        line = raw.decode("utf-8", "replace")
-                        if not output and line.startswith("ninja: Entering directory"):
-                            continue  # ninja -C says where it works: we know
-                        output.append(line)
-                        if failed_at is None and line.startswith("FAILED: "):
-                            failed_at = len(output) - 1
-                        if failed_at is not None:
-                            continue
-                        if len(output) == 1 and line.strip() == _NO_WORK:
-                            continue  # the no-op: silent
-                        _say(output[0] + line if len(output) == 2 and output[0].strip() == _NO_WORK else line)
-                returncode = wait()
+                returncode, output, held = self._run([ninja, "-C", self.project], env)
+                why = _unusable_configurer(output, self.project) if returncode != 0 else None
+                if why is not None:
+                    return self._build_with_ninjagen(name, why, env, color)  # still under the lock
         except OSError as exc:
             return ImportError(f"ninjagen: cannot rebuild {name}: running {ninja} in {self.project} "
                                f"failed: {exc}", name=name)
+        return self._outcome(name, f"ninja in {self.project}", returncode, output, held, color)
+
+    def _build_with_ninjagen(self, name, why, env, color):
+        """What a regeneration step that cannot run says to do: ``ninjagen build`` with this Python,
+        which configures again from this environment, and builds."""
+        import importlib.util
+
+        if not sys.executable or importlib.util.find_spec("ninjagen") is None:
+            return self._no_ninjagen(name, why)
+        argv = [sys.executable, "-m", "ninjagen", "build", "-C", self.project]
+        try:
+            returncode, output, held = self._run(argv, env)
+        except OSError as exc:
+            return ImportError(f"ninjagen: cannot rebuild {name}: running {' '.join(argv)} failed: {exc}",
+                               name=name)
+        if returncode != 0 and any(line.rstrip().endswith(_NO_NINJAGEN) for line in output):
+            return self._no_ninjagen(name, why)  # found here, but not by that Python
+        return self._outcome(name, " ".join(argv), returncode, output, held, color,
+                             compiler_first=any(line.startswith("FAILED: ") for line in held))
+
+    def _outcome(self, name, what, returncode, output, held, color, compiler_first=False):
+        """None when *what* built (caches refreshed if it did something), else the ImportError.
+
+        The message leads with ninjagen's one-line error where there is one, unless
+        *compiler_first*: the compiler's errors then say more than ninjagen's summary.
+        """
         if returncode != 0:
-            text = "".join(output[failed_at or 0:])
+            text = "".join(held)
             if color:
                 import re
 
                 text = re.sub("\x1b\\[[0-9;]*[mK]", "", text)
-            return ImportError(_failure(name,
-                f"ninjagen: rebuilding {name} failed (ninja in {self.project} exited with {returncode}):\n"
-                f"{text.rstrip()}"), name=name)
+            message = f"ninjagen: rebuilding {name} failed ({what} exited with {returncode}):\n{text.rstrip()}"
+            return ImportError(message if compiler_first else _failure(name, message), name=name)
         if not (len(output) == 1 and output[0].strip() == _NO_WORK):
             import importlib
 
             importlib.invalidate_caches()  # new files in folders whose listing may be cached
         return None
 
+    def _no_ninjagen(self, name, why):
+        """The ImportError when this environment has no ninjagen to configure the project again."""
+        python = sys.executable or "this Python"
+        return ImportError(
+            f"ninjagen: cannot rebuild {name}: {why}, and this environment ({python}) has no ninjagen "
+            f"to configure it again: run '{python} -m pip install ninjagen', or reinstall the project "
+            f"(pip install -e {self.project})", name=name)
 
-def install(project, build_dir, ninja, packages):
+    def _run(self, argv, env):
+        """Run *argv* (ninja, or ninjagen build), streaming its output to stderr as ninja's.
+
+        Returns (exit status, its lines but ninja -C's first, the lines held back):
+        ninjagen's own error lines and everything from the first ``FAILED:`` on are
+        held for the ImportError.  Unless the loader is verbose, ninja -C's
+        ``Entering directory`` is not shown, nor a no-op's ``no work to do``.
+        """
+        output, held = [], []
+        failed = False
+        lines, wait = _spawn(argv, self.project, env)
+        with lines:
+            for raw in lines:
+                line = raw.decode("utf-8", "replace")
+                if not output and line.startswith("ninja: Entering directory"):
+                    if self.verbose:
+                        _say(line)
+                    continue  # ninja -C says where it works: we know
+                output.append(line)
+                failed = failed or line.startswith("FAILED: ")
+                if failed or line.startswith(_ERROR):
+                    held.append(line)
+                elif len(output) == 1 and line.strip() == _NO_WORK and not self.verbose:
+                    continue  # the no-op: silent, unless a line follows it
+                elif len(output) == 2 and output[0].strip() == _NO_WORK and not self.verbose:
+                    _say(output[0] + line)
+                else:
+                    _say(line)
+        return wait(), output, held
+
+
+def install(project, build_dir, ninja, packages, rebuild=True, verbose=False):
     """Put the finder first on sys.meta_path (before the path finder that would find a stale module)."""
-    finder = NinjagenEditableFinder(project, build_dir, ninja, packages)
+    finder = NinjagenEditableFinder(project, build_dir, ninja, packages, rebuild=rebuild, verbose=verbose)
     sys.meta_path.insert(0, finder)
     return finder

@@ -1,12 +1,16 @@
 """``ninjagen develop``: an editable install whose first import in a process rebuilds.
 
-Into the running interpreter's site-packages go two files: the standalone
-finder (:mod:`ninjagen._editable`, copied with this project's settings
-appended) and a ``.pth`` line that imports it at start-up.  The settings are
-the project folder, its build folder (for the lock), the absolute path of the
-ninja binary, and where each top-level package or module of the project lives
-(from the extensions' outputs that configure recorded: a ``src/`` layout maps
-``pkg`` to ``src``).  ``--uninstall`` removes both files.
+:func:`loader_files` makes the two files of the loader: the standalone finder
+(:mod:`ninjagen._editable`, copied with this project's settings appended as
+one ``install(...)`` call) and a ``.pth`` line that imports it at start-up.
+The settings are the project folder, its build folder (for the lock), the
+absolute path of the ninja binary, where each top-level package or module of
+the project lives (from the extensions' outputs that configure recorded: a
+``src/`` layout maps ``pkg`` to ``src``), and whether the first import
+rebuilds, and shows ninja's output when nothing changed.  :func:`develop`
+writes them into the running interpreter's site-packages; an editable wheel
+(:mod:`ninjagen.backend`) carries the same two files.  ``--uninstall`` removes
+them.
 """
 
 from __future__ import annotations
@@ -19,12 +23,15 @@ import py_compile
 import re
 import sysconfig
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Mapping, Optional, Sequence
 
 from .atomic import atomic_write
 from .errors import NinjagenError
 
-__all__ = ["develop", "uninstall", "installed", "site_packages", "MODULE_PREFIX", "DevelopResult"]
+if TYPE_CHECKING:
+    from .state import BuildState
+
+__all__ = ["develop", "uninstall", "installed", "loader_files", "site_packages", "MODULE_PREFIX", "DevelopResult"]
 
 MODULE_PREFIX = "_ninjagen_editable_"
 
@@ -79,18 +86,25 @@ def _packages(root: str, extensions: list[dict]) -> dict[str, list[str]]:
     return packages
 
 
+def _installed_call(source: str) -> tuple[str, dict[str, list[str]]]:
+    """(project folder, packages) from the ``install(project, build_dir, ninja, packages, ...)`` call
+    that ends a finder module; keyword arguments after the four positional ones are ignored."""
+    call = ast.parse(source).body[-1].value  # type: ignore[attr-defined]
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "install"):
+        raise ValueError("no install(...) call at the end")
+    project, _build_dir, _ninja, packages = (ast.literal_eval(a) for a in call.args)
+    return project, packages
+
+
 def installed(site_dir: Optional[str] = None) -> dict[str, tuple[str, dict[str, list[str]]]]:
     """The editable installs in *site_dir*: finder module path -> (project folder, packages)."""
     found = {}
     for path in sorted(glob.glob(os.path.join(site_dir or site_packages(), MODULE_PREFIX + "*.py"))):
         try:
             with open(path, encoding="utf-8") as f:
-                tree = ast.parse(f.read())
-            call = tree.body[-1].value  # type: ignore[attr-defined]
-            project, _build_dir, _ninja, packages = (ast.literal_eval(a) for a in call.args)
+                found[path] = _installed_call(f.read())
         except (OSError, SyntaxError, ValueError, AttributeError, IndexError, TypeError):
             continue  # not one of ours, or damaged: left alone
-        found[path] = (project, packages)
     return found
 
 
@@ -107,20 +121,55 @@ def _remove(module_path: str) -> None:
             raise NinjagenError(f"cannot remove {path}: {exc.strerror}") from None
 
 
-def develop(project_dir: str = ".", site_dir: Optional[str] = None) -> DevelopResult:
-    """Install the rebuild-on-import loader for the project into *site_dir* (default: site_packages())."""
-    from .build import ensure_configured
+def loader_files(root: str, state: "BuildState", *, rebuild: bool = True, verbose: bool = False,
+                 ninja: Optional[str] = None, packages: Optional[Mapping[str, Sequence[str]]] = None
+                 ) -> dict[str, str]:
+    """The editable loader for the configured project at *root*: file name -> text, to go into
+    site-packages (the finder module ``_ninjagen_editable_<name>.py`` and its ``.pth``).
+
+    *state* is the project's build state (:func:`ninjagen.build.ensure_configured`).
+    *rebuild* False: the loader never runs ninja (``NINJAGEN_NO_REBUILD=1`` also turns
+    a rebuild off at run time).  *verbose*: ninja's output is shown even when nothing
+    changed.  *ninja*: the binary recorded as the loader's second choice, after the one
+    beside the running interpreter (default: the one this process would run).
+    *packages*: more top-level names -> their folders (absolute, or relative to *root*),
+    such as pure-Python packages, merged into those of the extension modules.
+    """
     from .runner import ninja_binary
+
+    root = os.path.abspath(root)
+    found = _packages(root, state.extensions)
+    for name, folders in (packages or {}).items():
+        known = found.setdefault(name, [])
+        known.extend(f for f in (os.path.normpath(os.path.join(root, f)) for f in folders) if f not in known)
+    if not found:
+        raise NinjagenError(f"{root} builds no extension modules: nothing to install")
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "_editable.py"), encoding="utf-8") as f:
+        source = f.read()
+    call = (f"install({root!r}, {state.build_dir!r}, {ninja or ninja_binary()!r}, {found!r}, "
+            f"rebuild={bool(rebuild)!r}, verbose={bool(verbose)!r})\n")
+    stem = MODULE_PREFIX + _project_name(root)
+    return {stem + ".py": source.rstrip("\n") + "\n\n\n" + call, stem + ".pth": f"import {stem}\n"}
+
+
+def develop(project_dir: str = ".", site_dir: Optional[str] = None, *, rebuild: bool = True,
+            verbose: bool = False) -> DevelopResult:
+    """Install the rebuild-on-import loader for the project into *site_dir* (default: site_packages()).
+
+    *rebuild* and *verbose* are :func:`loader_files`'.
+    """
+    from .build import ensure_configured
 
     root = os.path.abspath(project_dir)
     if not os.path.isdir(root):
         raise NinjagenError(f"project folder {project_dir} does not exist")
     site_dir = site_dir or site_packages()
     state = ensure_configured(root)
-    build_dir = state.build_dir
-    packages = _packages(root, state.extensions)
-    if not packages:
-        raise NinjagenError(f"{root} builds no extension modules: nothing to install")
+    files = loader_files(root, state, rebuild=rebuild, verbose=verbose)
+    (module_name,) = [name for name in files if name.endswith(".py")]
+    (pth_name,) = [name for name in files if name.endswith(".pth")]
+    module_path, pth_path = os.path.join(site_dir, module_name), os.path.join(site_dir, pth_name)
+    packages = _installed_call(files[module_name])[1]
     for path, (project, theirs) in installed(site_dir).items():
         if project == root:
             _remove(path)  # ours, perhaps under an older name: replaced
@@ -129,15 +178,10 @@ def develop(project_dir: str = ".", site_dir: Optional[str] = None) -> DevelopRe
         if clash and os.path.isdir(project):
             raise NinjagenError(f"{', '.join(clash)} is already installed in editable mode from {project} "
                                 f"(remove it with: ninjagen develop --uninstall -C {project})")
-    stem = MODULE_PREFIX + _project_name(root)
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "_editable.py"), encoding="utf-8") as f:
-        source = f.read()
-    call = f"install({root!r}, {build_dir!r}, {ninja_binary()!r}, {packages!r})\n"
-    module_path, pth_path = os.path.join(site_dir, stem + ".py"), os.path.join(site_dir, stem + ".pth")
     try:
         os.makedirs(site_dir, exist_ok=True)
-        atomic_write(module_path, source.rstrip("\n") + "\n\n\n" + call)
-        atomic_write(pth_path, f"import {stem}\n")
+        atomic_write(module_path, files[module_name])
+        atomic_write(pth_path, files[pth_name])
         # its bytecode now: start-up then only reads it, also where no bytecode is written
         py_compile.compile(module_path, doraise=True, invalidation_mode=py_compile.PycInvalidationMode.TIMESTAMP)
     except OSError as exc:
