@@ -13,13 +13,15 @@ under a file lock in the build folder so that two processes never build at
 once.  The ninja is the running environment's (the ``ninja`` package puts it
 beside the interpreter), else the one ``ninjagen develop`` recorded, else one
 on PATH: the environment that installed the loader may be gone.  Nothing to
-do: silent (``verbose=True`` in the install call: ninja's output all the same).
+compile (a no-op, or build.ninja regenerated and nothing else): silent
+(``verbose=True`` in the install call: ninja's output all the same).
 Work to do: ninja's progress streams to stderr.  A failed build: ImportError
 carrying ninja's (and so the compiler's) output.
 
 The Python that configured the project may be gone too (pip's isolated build
 environment, a deleted venv): build.ninja's regeneration step then fails,
-saying so.  After that failure only, the finder runs ``ninjagen build`` with
+saying so.  After that failure only, the finder runs ``ninjagen build`` (the
+copy an editable wheel left in the build folder, where this Python has none) with
 the running interpreter, which configures again from this environment and
 builds, under the same lock; without ninjagen here, the ImportError says what
 to install.
@@ -42,6 +44,14 @@ _ERROR = "ninjagen: error: "
 _GONE = ", the Python that configured this project, is gone"
 """What build.ninja's regeneration step says when that Python is gone (ninjagen.regenerate)."""
 _NO_NINJAGEN = ": No module named ninjagen"
+
+
+def _quiet(line):
+    """A line of a build that compiled nothing: a no-op, or only build.ninja regenerated (as after the
+    install: the ninjagen that configured it was in the installer's build environment)."""
+    text = line.strip()
+    return (text == _NO_WORK or text.endswith(": No module named ninjagen") or (text.startswith("[") and text.endswith("] Regenerating build.ninja"))
+            or text.startswith("ninjagen: wrote ") or (text.startswith("ninjagen: ") and text.endswith("; reconfiguring")))
 
 
 def _say(text):
@@ -185,7 +195,7 @@ class _Lock:
 class NinjagenEditableFinder:
     """A meta path finder for one project's top-level packages and modules."""
 
-    def __init__(self, project, build_dir, ninja, packages, rebuild=True, verbose=False):
+    def __init__(self, project, build_dir, ninja, packages, rebuild=True, verbose=False, support=None):
         self.project = project
         """The project folder, where build.ninja is (absolute)."""
         self.lock_path = os.path.join(project, build_dir, LOCK_NAME)
@@ -197,6 +207,8 @@ class NinjagenEditableFinder:
         """False: never run ninja, import what is built."""
         self.verbose = verbose
         """True: show ninja's output even when it had nothing to do."""
+        self.support = support
+        """A folder holding a copy of ninjagen (an editable wheel's): on PYTHONPATH when this Python has none."""
         self._state = None  # None: not built yet in this process; True: built; an ImportError: failed
         import _thread  # built in: costs nothing
 
@@ -261,7 +273,12 @@ class NinjagenEditableFinder:
         which configures again from this environment, and builds."""
         import importlib.util
 
-        if not sys.executable or importlib.util.find_spec("ninjagen") is None:
+        if self.support and os.path.isdir(os.path.join(self.support, "ninjagen")) and sys.executable:
+            # the copy, with the ninja copied beside it first on PATH (the one that built: the same version)
+            path, bin_dir = env.get("PYTHONPATH"), os.path.join(os.path.dirname(self.support), "bin")
+            env = {**env, "PYTHONPATH": self.support + (os.pathsep + path if path else ""),
+                   "PATH": bin_dir + os.pathsep + env.get("PATH", os.defpath)}
+        elif not sys.executable or importlib.util.find_spec("ninjagen") is None:
             return self._no_ninjagen(name, why)
         argv = [sys.executable, "-m", "ninjagen", "build", "-C", self.project]
         try:
@@ -310,8 +327,8 @@ class NinjagenEditableFinder:
         held for the ImportError.  Unless the loader is verbose, ninja -C's
         ``Entering directory`` is not shown, nor a no-op's ``no work to do``.
         """
-        output, held = [], []
-        failed = False
+        output, held, pending = [], [], []  # pending: quiet lines, shown only if a real step follows
+        failed, showing = False, self.verbose
         lines, wait = _spawn(argv, self.project, env)
         with lines:
             for raw in lines:
@@ -324,17 +341,19 @@ class NinjagenEditableFinder:
                 failed = failed or line.startswith("FAILED: ")
                 if failed or line.startswith(_ERROR):
                     held.append(line)
-                elif len(output) == 1 and line.strip() == _NO_WORK and not self.verbose:
-                    continue  # the no-op: silent, unless a line follows it
-                elif len(output) == 2 and output[0].strip() == _NO_WORK and not self.verbose:
-                    _say(output[0] + line)
-                else:
+                elif showing:
                     _say(line)
+                elif _quiet(line):
+                    pending.append(line)
+                else:
+                    showing = True
+                    _say("".join(pending) + line)
         return wait(), output, held
 
 
-def install(project, build_dir, ninja, packages, rebuild=True, verbose=False):
+def install(project, build_dir, ninja, packages, rebuild=True, verbose=False, support=None):
     """Put the finder first on sys.meta_path (before the path finder that would find a stale module)."""
-    finder = NinjagenEditableFinder(project, build_dir, ninja, packages, rebuild=rebuild, verbose=verbose)
+    finder = NinjagenEditableFinder(project, build_dir, ninja, packages, rebuild=rebuild, verbose=verbose,
+                                    support=support)
     sys.meta_path.insert(0, finder)
     return finder

@@ -78,10 +78,10 @@ def get_requires_for_build_sdist(config_settings: Settings = None) -> list[str]:
     return []
 
 
-def _prepare(metadata_directory: str, extra_requires: tuple[str, ...]) -> str:
+def _prepare(metadata_directory: str) -> str:
     from .wheel_build import metadata_files, read_project
 
-    project = read_project(os.getcwd(), extra_requires)
+    project = read_project(os.getcwd())
     meta = project.metadata
     dist_info = os.path.join(metadata_directory, f"{meta.distribution}-{meta.version}.dist-info")
     for name, data in metadata_files(project).items():
@@ -95,15 +95,13 @@ def _prepare(metadata_directory: str, extra_requires: tuple[str, ...]) -> str:
 @_one_line_errors
 def prepare_metadata_for_build_wheel(metadata_directory: str, config_settings: Settings = None) -> str:
     _settings(config_settings)
-    return _prepare(metadata_directory, ())
+    return _prepare(metadata_directory)
 
 
 @_one_line_errors
 def prepare_metadata_for_build_editable(metadata_directory: str, config_settings: Settings = None) -> str:
-    from .wheel_build import EDITABLE_REQUIRES
-
     _settings(config_settings)
-    return _prepare(metadata_directory, EDITABLE_REQUIRES)
+    return _prepare(metadata_directory)
 
 
 @_one_line_errors
@@ -119,10 +117,10 @@ def build_wheel(wheel_directory: str, config_settings: Settings = None,
 def build_editable(wheel_directory: str, config_settings: Settings = None,
                    metadata_directory: Optional[str] = None) -> str:
     from .editable_wheel import build_editable as build
-    from .wheel_build import EDITABLE_REQUIRES, read_project
+    from .wheel_build import read_project
 
     settings = _settings(config_settings)
-    return build(read_project(os.getcwd(), EDITABLE_REQUIRES), wheel_directory, settings)
+    return build(read_project(os.getcwd()), wheel_directory, settings)
 
 
 @_one_line_errors

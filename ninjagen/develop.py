@@ -122,8 +122,8 @@ def _remove(module_path: str) -> None:
 
 
 def loader_files(root: str, state: "BuildState", *, rebuild: bool = True, verbose: bool = False,
-                 ninja: Optional[str] = None, packages: Optional[Mapping[str, Sequence[str]]] = None
-                 ) -> dict[str, str]:
+                 ninja: Optional[str] = None, packages: Optional[Mapping[str, Sequence[str]]] = None,
+                 support: Optional[str] = None) -> dict[str, str]:
     """The editable loader for the configured project at *root*: file name -> text, to go into
     site-packages (the finder module ``_ninjagen_editable_<name>.py`` and its ``.pth``).
 
@@ -133,7 +133,9 @@ def loader_files(root: str, state: "BuildState", *, rebuild: bool = True, verbos
     changed.  *ninja*: the binary recorded as the loader's second choice, after the one
     beside the running interpreter (default: the one this process would run).
     *packages*: more top-level names -> their folders (absolute, or relative to *root*),
-    such as pure-Python packages, merged into those of the extension modules.
+    such as pure-Python packages, merged into those of the extension modules.  *support*: a
+    folder with a copy of ninjagen (:mod:`ninjagen.editable_support`), for when the importing
+    environment has none.
     """
     from .runner import ninja_binary
 
@@ -147,7 +149,7 @@ def loader_files(root: str, state: "BuildState", *, rebuild: bool = True, verbos
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "_editable.py"), encoding="utf-8") as f:
         source = f.read()
     call = (f"install({root!r}, {state.build_dir!r}, {ninja or ninja_binary()!r}, {found!r}, "
-            f"rebuild={bool(rebuild)!r}, verbose={bool(verbose)!r})\n")
+            f"rebuild={bool(rebuild)!r}, verbose={bool(verbose)!r}, support={support!r})\n")
     stem = MODULE_PREFIX + _project_name(root)
     return {stem + ".py": source.rstrip("\n") + "\n\n\n" + call, stem + ".pth": f"import {stem}\n"}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 from .config import PYPROJECT
 from .errors import ConfigError
@@ -55,15 +55,12 @@ def _entry_points(groups: Mapping[str, Mapping[str, str]]) -> str:
     return "\n".join(lines)
 
 
-def read_metadata(project_dir: str, pyproject: Mapping[str, Any],
-                  extra_requires: Sequence[str] = ()) -> ProjectMetadata:
+def read_metadata(project_dir: str, pyproject: Mapping[str, Any]) -> ProjectMetadata:
     """The core metadata of the project at *project_dir* from its parsed pyproject.toml.
 
-    *extra_requires* are requirements added to ``Requires-Dist`` (an editable
-    install's loader needs ninjagen and ninja where it runs).
+    Exactly what ``[project]`` says (PEP 621: a backend adds no requirement of its own).
     """
     try:
-        from packaging.requirements import Requirement
         from packaging.utils import canonicalize_name
         from pyproject_metadata import StandardMetadata
     except ImportError as exc:  # pragma: no cover - both are dependencies of ninjagen
@@ -78,10 +75,6 @@ def read_metadata(project_dir: str, pyproject: Mapping[str, Any],
     if meta.dynamic:
         raise ConfigError(f"{PYPROJECT}: project.dynamic lists {meta.dynamic[0]!r}, which ninjagen cannot fill: "
                           f"write project.{meta.dynamic[0]} in [project] itself")
-    for text in extra_requires:
-        requirement = Requirement(text)
-        if all(canonicalize_name(r.name) != canonicalize_name(requirement.name) for r in meta.dependencies):
-            meta.dependencies.append(requirement)
     groups: dict[str, Mapping[str, str]] = {}
     if meta.scripts:
         groups["console_scripts"] = meta.scripts

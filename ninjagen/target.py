@@ -86,7 +86,12 @@ class Target:
         include_dirs: list[str] = []
         exec_prefix = info.get("exec_prefix")
         if exec_prefix and exec_prefix != info.get("base_exec_prefix", exec_prefix):
-            include_dirs.append(os.path.join(exec_prefix, "include"))  # first, as setuptools puts it
+            venv_include = os.path.join(exec_prefix, "include")
+            # first, as setuptools puts it; but not while it is empty (as in every fresh venv, and in the
+            # build environments of pip and uv): naming it would tie every compile command to the
+            # environment that configured, and another one would rebuild everything
+            if any(files for _, _, files in os.walk(venv_include)):  # installers leave empty folders
+                include_dirs.append(venv_include)
         for d in (info.get("include"), info.get("platinclude")):
             if d and d not in include_dirs:
                 include_dirs.append(d)

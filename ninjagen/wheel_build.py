@@ -26,11 +26,10 @@ from .target import Target
 from .wheel_tags import wheel_tag
 from .wheelfile import WheelWriter
 
-__all__ = ["Project", "read_project", "build_wheel", "metadata_files", "EDITABLE_REQUIRES"]
+__all__ = ["Project", "read_project", "build_wheel", "write_wheel", "metadata_files", "extension_sources",
+           "target_python"]
 
 WHEEL_DIR = "wheel"
-#: what an editable install's loader runs where it is installed (the isolated build environment is gone)
-EDITABLE_REQUIRES = ("ninjagen",)
 
 
 @dataclass
@@ -43,7 +42,7 @@ class Project:
     packaging: PackagingConfig
 
 
-def read_project(root: str, extra_requires: tuple[str, ...] = ()) -> Project:
+def read_project(root: str) -> Project:
     root = os.path.abspath(root)
     path = os.path.join(root, PYPROJECT)
     if not os.path.isfile(path):
@@ -55,7 +54,7 @@ def read_project(root: str, extra_requires: tuple[str, ...] = ()) -> Project:
                           '(build-backend = "setuptools.build_meta"), through ninja with '
                           "[tool.ninjagen] setuptools-build-ext = true; ninjagen.backend builds "
                           "[tool.ninjagen] ext-modules")
-    return Project(root, data, read_metadata(root, data, extra_requires), packaging)
+    return Project(root, data, read_metadata(root, data), packaging)
 
 
 def metadata_files(project: Project) -> dict[str, bytes]:
@@ -69,24 +68,16 @@ def metadata_files(project: Project) -> dict[str, bytes]:
     return files
 
 
-def _target(settings: BackendSettings) -> Target:
-    """The target Python, without include folders that hold nothing.
-
-    A virtual environment's ``include`` folder (which setuptools adds) is
-    empty in a build environment that uv or pip makes for one build: naming it
-    would put a throw-away path into every compile command, and so rebuild
-    everything in the next build environment.
-    """
+def target_python(settings: BackendSettings) -> Target:
+    """The target Python: the one given (``-C python=``), else the one running the backend."""
     if settings.python:
         target = Target.from_path(settings.python)
         target.check_headers(f"config-setting python={settings.python}")
-    else:
-        target = Target.current()
-    kept = tuple(d for d in target.include_dirs if os.path.isdir(d) and os.listdir(d))
-    return replace(target, include_dirs=kept or target.include_dirs)
+        return target
+    return Target.current()
 
 
-def _sources_of(config: ProjectConfig) -> list[str]:
+def extension_sources(config: ProjectConfig) -> list[str]:
     """Every file the extensions and libraries are built from: not shipped in the wheel."""
     files: list[str] = []
     for unit in [*config.extensions, *config.libraries, *config.shared_libraries]:
@@ -106,10 +97,10 @@ def build_wheel(project: Project, wheel_directory: str, settings: BackendSetting
     pure = wheel_sources(root, package_dir=packaging.package_dir, packages=packaging.packages,
                          py_modules=packaging.py_modules,
                          extension_packages=[e.name.rpartition(".")[0] for e in config.extensions if "." in e.name],
-                         excluded_files=_sources_of(config), exclude=packaging.wheel_exclude)
+                         excluded_files=extension_sources(config), exclude=packaging.wheel_exclude)
     if not config.extensions:
-        return _write(project, "py3-none-any", pure, wheel_directory)
-    target = _target(settings)
+        return write_wheel(project, "py3-none-any", pure, wheel_directory)
+    target = target_python(settings)
     tag = wheel_tag(target, config.extensions)
     build_dir = settings.build_dir or os.path.join(config.build_dir or DEFAULT_BUILD_DIR, tag)
     staging = os.path.join(build_dir, WHEEL_DIR)
@@ -129,10 +120,10 @@ def build_wheel(project: Project, wheel_directory: str, settings: BackendSetting
         if not os.path.isfile(full):
             raise ConfigError(f"{output}: ninja built it, but it is not there: not packing a wheel without it")
         built[os.path.relpath(full, os.path.join(root, staging)).replace(os.sep, "/")] = full
-    return _write(project, tag, {**pure, **built}, wheel_directory)
+    return write_wheel(project, tag, {**pure, **built}, wheel_directory)
 
 
-def _write(project: Project, tag: str, files: dict[str, str], wheel_directory: str,
+def write_wheel(project: Project, tag: str, files: dict[str, str], wheel_directory: str,
            extra: Optional[dict[str, bytes]] = None) -> str:
     meta = project.metadata
     writer = WheelWriter(meta.distribution, meta.version, tag)

@@ -216,3 +216,42 @@ def test_setuptools_with_the_plugin_builds_the_declared_extensions_into_its_whee
     assert proc.returncode != 0 and not list((tmp_path / "none").glob("*.whl"))
     assert ("ninjagen: error: pyproject.toml declares [tool.ninjagen] ext-modules, but setuptools builds this "
             "project and does not read them") in proc.stdout + proc.stderr
+
+
+def ninja_log_lines(project: Path) -> int:
+    """Compiles and links ninja has run in the project's own (in-place) build folder (not regenerations)."""
+    return sum(1 for log in project.glob("build/.ninja_log") for line in log.read_text().splitlines()
+               if not line.startswith("#") and line.split("\t")[3].endswith((".o", ".so")))
+
+
+@pytest.mark.parametrize("installer", ["pip", "uv"])
+def test_an_editable_install_rebuilds_on_import_after_its_build_environment_is_gone(installer, tmp_path, find_links):
+    """With isolation (pip's default; uv always), the build environment is deleted once the wheel is
+    built; the installed loader then rebuilds an edited module on import, once, visibly."""
+    project = copy_sources(SAMPLES / "hello", tmp_path / "hello")
+    venv = tmp_path / "venv"
+    run([sys.executable, "-m", "venv", "--without-pip", venv], tmp_path)
+    python = venv / "bin" / "python"
+    if installer == "pip":
+        install = [sys.executable, "-m", "pip", "--python", python, "install", "--find-links", find_links, "-e", project]
+    else:
+        install = [tool("uv"), "pip", "install", "--python", python, "--find-links", find_links, "-e", project]
+    run(install, tmp_path, env={"UV_NO_CONFIG": "1"})
+    built = ninja_log_lines(project)
+    assert built == 2  # hello.o and the module, in place
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    call = [python, "-c", "import hello; print(hello.greet('w'))"]
+    quiet = run(call, elsewhere)
+    assert (quiet.stdout, quiet.stderr) == ("Hello, w!\n", "")  # nothing changed: silent
+    source = project / "hello.c"
+    source.write_text(source.read_text().replace('"Hello, %s!"', '"Howdy, %s!"'))
+    rebuilt = run(call, elsewhere)
+    assert rebuilt.stdout == "Howdy, w!\n"
+    assert "CC " in rebuilt.stderr and "LINK " in rebuilt.stderr, rebuilt.stderr
+    assert ninja_log_lines(project) == built + 2  # one object, one module
+    assert run(call, elsewhere).stderr == ""
+    run(install, tmp_path, env={"UV_NO_CONFIG": "1"})  # again: nothing to compile
+    assert ninja_log_lines(project) == built + 2
+    off = run([python, "-c", "import hello; print(hello.greet('w'))"], elsewhere, env={"NINJAGEN_NO_REBUILD": "1"})
+    assert off.stderr == ""

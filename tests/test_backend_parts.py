@@ -73,15 +73,15 @@ def test_metadata_from_project_with_licence_files_scripts_and_entry_points(tmp_p
         "requires-python": ">=3.9", "dependencies": ["numpy>=1"], "optional-dependencies": {"fast": ["ujson"]},
         "scripts": {"tool": "pkg.cli:main"}, "gui-scripts": {"win": "pkg.gui:main"},
         "entry-points": {"pkg.plugins": {"a": "pkg.a:A"}}, "urls": {"Home": "https://example.org"},
-        "classifiers": ["Programming Language :: C"]}}, extra_requires=["ninjagen", "numpy"])
+        "classifiers": ["Programming Language :: C"]}})
     assert (meta.distribution, meta.version, meta.license_files) == ("my_pkg", "1.0.0", ("LICENSE",))
     text = meta.core_metadata
     for line in ["Name: My.Pkg", "Version: 1.0.0", "License-Expression: MIT", "License-File: LICENSE",
                  "Requires-Python: >=3.9", "Requires-Dist: numpy>=1", 'Requires-Dist: ujson; extra == "fast"',
-                 "Requires-Dist: ninjagen", "Provides-Extra: fast", "Project-URL: Home, https://example.org",
+                 "Provides-Extra: fast", "Project-URL: Home, https://example.org",
                  "Classifier: Programming Language :: C", "Description-Content-Type: text/markdown"]:
         assert line in text.splitlines(), line
-    assert text.count("Requires-Dist: numpy") == 1  # an extra requirement already there is not repeated
+    assert "ninjagen" not in text  # exactly what [project] says: no requirement of the backend's own
     assert meta.entry_points == ("[console_scripts]\ntool = pkg.cli:main\n\n[gui_scripts]\nwin = pkg.gui:main\n\n"
                                  "[pkg.plugins]\na = pkg.a:A\n")
 

@@ -213,7 +213,7 @@ def test_startup_loads_only_the_small_standalone_finder(sample, venv, elsewhere)
     assert imported <= {"os", "sys", "_thread", "fcntl", "msvcrt", "subprocess", "importlib", "re", "json"}
     module = Path(venv.site) / "_ninjagen_editable_ninjagen_sample_hello.py"
     assert module.read_text().endswith(f"install({str(project)!r}, 'build', {ninja_binary()!r}, "
-                                       f"{{'hello': [{str(project)!r}]}}, rebuild=True, verbose=False)\n")
+                                       f"{{'hello': [{str(project)!r}]}}, rebuild=True, verbose=False, support=None)\n")
 
 
 def test_a_second_project_with_the_same_package_is_refused(sample, venv):

@@ -92,14 +92,14 @@ def test_loader_files_are_the_finder_with_its_install_call_and_the_pth(sample):
     assert files[STEM + ".pth"] == f"import {STEM}\n"
     source = files[STEM + ".py"]
     call = (f"install({str(project)!r}, 'build', {ninja_binary()!r}, {{'hello': [{str(project)!r}]}}, "
-            "rebuild=True, verbose=False)\n")
+            "rebuild=True, verbose=False, support=None)\n")
     assert source == EDITABLE.read_text().rstrip("\n") + "\n\n\n" + call  # ninjagen/_editable.py, copied
     ast.parse(source)
 
     options = loader_files(str(project), state, rebuild=False, verbose=True, ninja="/opt/ninja",
                            packages={"tools": ["scripts"], "hello": [str(project)]})[STEM + ".py"]
     assert options.endswith(f"install({str(project)!r}, 'build', '/opt/ninja', {{'hello': [{str(project)!r}], "
-                            f"'tools': [{str(project / 'scripts')!r}]}}, rebuild=False, verbose=True)\n")
+                            f"'tools': [{str(project / 'scripts')!r}]}}, rebuild=False, verbose=True, support=None)\n")
 
 
 def test_develop_writes_what_loader_files_returns(sample, tmp_path):
