@@ -62,22 +62,12 @@ def remove_stale_temporaries(path: str) -> None:
 
 def atomic_write(path: Union[str, "os.PathLike[str]"], text: str) -> None:
     """Write *text* (UTF-8, LF line ends) to *path* through a temporary file and a rename."""
-    path = os.fspath(path)
-    remove_stale_temporaries(path)
-    temp = _temporary_name(path)
-    try:
+    with atomic_path(path) as temp:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
 
 
 @contextlib.contextmanager

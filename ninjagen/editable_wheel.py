@@ -14,11 +14,9 @@ from __future__ import annotations
 import os
 
 from .backend_settings import BackendSettings
-from .discovery import wheel_sources
 from .editable_support import copy_support
-from .project import ProjectConfig
 from .state import ConfigureOptions
-from .wheel_build import Project, extension_sources, target_python, write_wheel
+from .wheel_build import Project, extensions_and_pure_files, target_python, write_wheel
 from .wheel_tags import wheel_tag
 
 __all__ = ["build_editable"]
@@ -41,18 +39,12 @@ def _pure_packages(pure: dict[str, str]) -> dict[str, list[str]]:
 
 def build_editable(project: Project, wheel_directory: str, settings: BackendSettings) -> str:
     from .build import ensure_configured, run_build
-    from .config import load_project
     from .configure import generate
     from .develop import loader_files
     from .state import read_state
 
     root = project.root
-    packaging = project.packaging
-    config = load_project(root) if packaging.has_extensions else ProjectConfig()
-    pure = wheel_sources(root, package_dir=packaging.package_dir, packages=packaging.packages,
-                         py_modules=packaging.py_modules,
-                         extension_packages=[e.name.rpartition(".")[0] for e in config.extensions if "." in e.name],
-                         excluded_files=extension_sources(config), exclude=packaging.wheel_exclude)
+    config, pure = extensions_and_pure_files(project)
     if not config.extensions:  # pure Python: the folders that hold its packages, on sys.path
         holders = sorted({f for folders in _pure_packages(pure).values() for f in folders})
         pth = {f"_{project.metadata.distribution}_editable.pth": ("\n".join(holders) + "\n").encode()}

@@ -40,11 +40,12 @@ from typing import Iterator, Optional, Sequence
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from .atomic import _temporary_name, remove_stale_temporaries
+from .atomic import atomic_path
 from .errors import ConfigError, ProbeError
 from .process import run
+from .source_date import source_date_epoch
 
-__all__ = ["sdist_files", "write_sdist", "source_date_epoch", "PRUNED_FOLDERS", "SKIPPED_FILES"]
+__all__ = ["sdist_files", "write_sdist", "PRUNED_FOLDERS", "SKIPPED_FILES"]
 
 #: folders the walk outside git never enters (fnmatch patterns on the folder's name)
 PRUNED_FOLDERS = ("build", "dist", ".git", ".hg", ".svn", "__pycache__", "*.egg-info", ".venv", "venv", ".tox",
@@ -95,32 +96,12 @@ def write_sdist(root: str, sdist_directory: str, *, name: str, version: str, pkg
     target = os.path.abspath(os.path.join(sdist_directory, filename))
     files = [f for f in sdist_files(root, include=include, exclude=exclude)
              if os.path.join(root, *f.split("/")) != target]  # an earlier run's tarball, in a folder we walk
-    remove_stale_temporaries(target)
-    temp = _temporary_name(target)
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        with os.fdopen(fd, "wb") as raw:
+    with atomic_path(target) as temp:
+        with open(temp, "wb") as raw:
             _write_tar(raw, root, base, files, pkg_info.encode("utf-8"), epoch)
             raw.flush()
             os.fsync(raw.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
     return filename
-
-
-def source_date_epoch() -> Optional[int]:
-    """``SOURCE_DATE_EPOCH`` as whole seconds, or None when it is unset or empty."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        return None
-    if not value.isdigit() or not value.isascii() or int(value) >= 2 ** 32:
-        raise ConfigError(f"SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds since 1970 (before 2106)")
-    return int(value)
 
 
 def _write_tar(raw, root: str, base: str, files: Sequence[str], pkg_info: bytes, epoch: Optional[int]) -> None:

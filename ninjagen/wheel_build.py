@@ -27,7 +27,7 @@ from .wheel_tags import wheel_tag
 from .wheelfile import WheelWriter
 
 __all__ = ["Project", "read_project", "build_wheel", "write_wheel", "metadata_files", "extension_sources",
-           "target_python"]
+           "extensions_and_pure_files", "target_python"]
 
 WHEEL_DIR = "wheel"
 
@@ -85,19 +85,26 @@ def extension_sources(config: ProjectConfig) -> list[str]:
     return files
 
 
+def extensions_and_pure_files(project: Project) -> tuple[ProjectConfig, dict[str, str]]:
+    """What the project builds, and its pure-Python files (path inside the wheel -> file)."""
+    from .discovery import wheel_sources
+
+    packaging = project.packaging
+    config = load_project(project.root) if packaging.has_extensions else ProjectConfig()
+    pure = wheel_sources(project.root, package_dir=packaging.package_dir, packages=packaging.packages,
+                         py_modules=packaging.py_modules,
+                         extension_packages=[e.name.rpartition(".")[0] for e in config.extensions if "." in e.name],
+                         excluded_files=extension_sources(config), exclude=packaging.wheel_exclude)
+    return config, pure
+
+
 def build_wheel(project: Project, wheel_directory: str, settings: BackendSettings) -> str:
     """Build the project's wheel into *wheel_directory*; return its file name."""
     from .build import run_build
     from .configure import generate
-    from .discovery import wheel_sources
 
     root = project.root
-    packaging = project.packaging
-    config = load_project(root) if packaging.has_extensions else ProjectConfig()
-    pure = wheel_sources(root, package_dir=packaging.package_dir, packages=packaging.packages,
-                         py_modules=packaging.py_modules,
-                         extension_packages=[e.name.rpartition(".")[0] for e in config.extensions if "." in e.name],
-                         excluded_files=extension_sources(config), exclude=packaging.wheel_exclude)
+    config, pure = extensions_and_pure_files(project)
     if not config.extensions:
         return write_wheel(project, "py3-none-any", pure, wheel_directory)
     target = target_python(settings)

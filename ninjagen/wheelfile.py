@@ -21,22 +21,11 @@ from typing import Optional
 
 from . import __version__
 from .atomic import atomic_path
-from .errors import ConfigError
+from .source_date import source_date_epoch
 
-__all__ = ["WheelWriter", "source_date_epoch"]
+__all__ = ["WheelWriter"]
 
 _ZIP_EPOCH = 315532800  # 1980-01-01: the earliest time a zip entry can carry
-
-
-def source_date_epoch() -> Optional[int]:
-    """``SOURCE_DATE_EPOCH`` as seconds, None when unset; an invalid value is an error naming it."""
-    value = os.environ.get("SOURCE_DATE_EPOCH")
-    if value is None or not value.strip():
-        return None
-    try:
-        return max(int(value), _ZIP_EPOCH)
-    except ValueError:
-        raise ConfigError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got {value!r}") from None
 
 
 def _record_hash(data: bytes) -> str:
@@ -73,6 +62,7 @@ class WheelWriter:
         """Write the wheel into *wheel_directory*; return its file name."""
         self.add_metadata("WHEEL", self._wheel_file(self.tag.endswith("-none-any")))
         epoch = source_date_epoch()
+        epoch = None if epoch is None else max(epoch, _ZIP_EPOCH)
         record_name = f"{self.dist_info}/RECORD"
         payload = sorted(n for n in self._files if not n.startswith(self.dist_info + "/"))
         metadata = sorted(n for n in self._files if n.startswith(self.dist_info + "/") and n != record_name)

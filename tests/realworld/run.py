@@ -323,17 +323,17 @@ def _ninja_log(project: str) -> list[str]:
 def _edit_one_source(project: str, bin_dir: str) -> tuple[str, int] | None:
     """Append a comment to one C/C++ source the plugin's ninja compiles; return it and how many outputs depend on it."""
     for build_ninja in glob.glob(os.path.join(project, "build", "**", "build.ninja"), recursive=True):
-        folder = os.path.dirname(build_ninja)
-        ninja = [os.path.join(bin_dir, "ninja"), "-C", folder]
-        entries = json.loads(subprocess.run(ninja + ["-t", "compdb", "cc", "cxx"], capture_output=True, text=True,
-                                            check=True).stdout)
+        # the drop-in's build.ninja lives in build_temp, its paths relative to the project (ninja -f, in it)
+        ninja = [os.path.join(bin_dir, "ninja"), "-f", build_ninja]
+        entries = json.loads(subprocess.run(ninja + ["-t", "compdb", "cc", "cxx"], cwd=project, capture_output=True,
+                                            text=True, check=True).stdout)
         for entry in entries:
             source = os.path.normpath(os.path.join(entry["directory"], entry["file"]))
             if not source.startswith(project) or f"{os.sep}build{os.sep}" in source[len(project):]:
                 continue
             with open(source, "a", encoding="utf-8") as f:
                 f.write("\n/* edited by tests/realworld/run.py */\n")
-            would_run = subprocess.run(ninja + ["-n"], capture_output=True, text=True).stdout
+            would_run = subprocess.run(ninja + ["-n"], cwd=project, capture_output=True, text=True).stdout
             return os.path.relpath(source, project), len(re.findall(r"(?m)^\[\d+/\d+\]", would_run))
     return None
 
