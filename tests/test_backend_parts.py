@@ -156,3 +156,14 @@ def test_a_bad_source_date_epoch_is_named(tmp_path, monkeypatch):
     with pytest.raises(ConfigError, match="SOURCE_DATE_EPOCH='yesterday' is not a whole number of seconds"):
         writer.write(str(tmp_path))
     assert not list(tmp_path.iterdir())
+
+
+def test_the_build_asks_for_cython_only_when_an_extension_has_pyx_sources(tmp_path, monkeypatch):
+    import ninjagen.backend as backend
+
+    project = '[project]\nname = "x"\nversion = "1"\n[[tool.ninjagen.ext-modules]]\nname = "m"\nsources = ["{}"]\n'
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "pyproject.toml", project.format("m.c"))
+    assert backend.get_requires_for_build_wheel() == [] == backend.get_requires_for_build_sdist()
+    write(tmp_path / "pyproject.toml", project.format("m.pyx"))
+    assert backend.get_requires_for_build_wheel() == ["cython>=3"] == backend.get_requires_for_build_editable()
