@@ -237,10 +237,16 @@ def test_the_plugin_wraps_a_projects_own_build_ext(tmp_path):
 
 @pytest.mark.slow
 def test_pip_install_editable_through_the_plugin_rebuilds_only_what_changed(tmp_path, sample):
-    """`pip install -e .` with `[tool.ninjagen] setuptools-build-ext = true`: no setup.py change needed."""
+    """`pip install -e .` with `[tool.ninjagen] setuptools-build-ext = true`: no setup.py change needed.
+
+    An editable build's build_temp is a new temporary folder each time: the build_clib archive made
+    there, and the compiler state naming it, move into the lasting build folder, or every install
+    would rebuild everything."""
     project = sample("hello")
+    (project / "helper.c").write_text("int helper_value(void) { return 7; }\n")
     (project / "setup.py").write_text('from setuptools import Extension, setup\n'
-                                      'setup(name="pe-hello", version="0.1", ext_modules=[Extension("hello", ["hello.c"])])\n')
+                                      'setup(name="pe-hello", version="0.1", libraries=[("helper", {"sources": ["helper.c"]})],\n'
+                                      '      ext_modules=[Extension("hello", ["hello.c"])])\n')
     (project / "pyproject.toml").write_text(PLUGIN_PYPROJECT)
     venv, pip = _plugin_venv(tmp_path)
 
@@ -251,7 +257,7 @@ def test_pip_install_editable_through_the_plugin_rebuilds_only_what_changed(tmp_
         return proc.stdout + proc.stderr  # pip -v shows the build's output on either
 
     first = install()
-    assert "] CC " in first and "] LINK " in first
+    assert "] CC " in first and "] LINK " in first and "] AR " in first
     check = subprocess.run([str(venv / "bin" / "python"), "-c", "import hello; print(hello.add(2, 3))"],
                            cwd=venv, capture_output=True, text=True)  # not beside the project's folder
     assert check.stdout.strip() == "5", check.stderr
