@@ -21,7 +21,6 @@ and built in the same graph.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from dataclasses import asdict
 from sysconfig import get_platform
@@ -31,6 +30,7 @@ from setuptools.command.build_clib import build_clib as _build_clib
 from setuptools.command.build_ext import build_ext as _build_ext
 
 from . import _build_ext_recorder as recorder
+from .build_env_copies import copy_build_env_folders, moved
 from .errors import NinjagenError
 from .extension import Extension
 from .project import BuildExtRecording, ProjectConfig
@@ -59,23 +59,6 @@ def _extension(ext: Any) -> Extension:
 def _jobs(parallel: Any) -> Any:
     """build_ext's ``parallel`` as ninja's -j: a count, or None for ninja's default (also for True)."""
     return parallel if isinstance(parallel, int) and not isinstance(parallel, bool) and parallel > 0 else None
-
-
-def _moved(value: Any, old: str, new: str) -> Any:
-    """*value* (recorded calls: lists, dicts, strings) with the folder *old* replaced by *new* in every path.
-
-    An editable build's build_temp is a temporary folder that is gone after the
-    install: the archives build_clib makes there, the ``-L`` that finds them, and
-    the compiler state that names them would change with every install (and so
-    rebuild everything).  They move into the lasting build folder.
-    """
-    if isinstance(value, str):  # a path, or a word that holds one (-L/tmp/x.build-temp)
-        return re.sub(re.escape(old) + r"(?=[/\\]|$)", lambda _: new, value)
-    if isinstance(value, list):
-        return [_moved(v, old, new) for v in value]
-    if isinstance(value, dict):
-        return {k: _moved(v, old, new) for k, v in value.items()}
-    return value
 
 
 class BuildClibMixin:
@@ -137,7 +120,12 @@ class BuildExtMixin:
         build_temp = self._ninjagen_build_temp(root)
         throwaway = os.path.abspath(self.build_temp)  # type: ignore[attr-defined]
         if not throwaway.startswith(os.path.join(root, "")):
-            calls = _moved(calls, throwaway, os.path.join(root, build_temp))
+            calls = moved(calls, throwaway, os.path.join(root, build_temp))
+        calls, copied = copy_build_env_folders(calls, os.path.join(root, build_temp))
+        if copied:
+            print(f"ninjagen: note: the build environment's {', '.join(copied)} (named by the compile commands) "
+                  f"copied into {os.path.join(build_temp, 'build-env')}: an isolated environment is another "
+                  "folder for every build, and would make every build compile everything", file=sys.stderr)
         built_at, copies = {}, []
         for ext in self.extensions:  # type: ignore[attr-defined]
             expected = self.get_ext_fullpath(ext.name)  # type: ignore[attr-defined]

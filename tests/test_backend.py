@@ -255,3 +255,38 @@ def test_an_editable_install_rebuilds_on_import_after_its_build_environment_is_g
     assert ninja_log_lines(project) == built + 2
     off = run([python, "-c", "import hello; print(hello.greet('w'))"], elsewhere, env={"NINJAGEN_NO_REBUILD": "1"})
     assert off.stderr == ""
+
+
+def test_a_build_dependencys_headers_in_the_isolated_environment_do_not_rebuild_everything(tmp_path, find_links):
+    """A setup.py that adds a build requirement's include folder (as pybind11, numpy, cppy do), through
+    setuptools and the plugin, pip install -e with isolation twice: the second compiles nothing."""
+    helper = tmp_path / "hdrpkg"
+    (helper / "hdrpkg" / "include").mkdir(parents=True)
+    (helper / "hdrpkg" / "include" / "answer.h").write_text("#define ANSWER 42\n")
+    (helper / "hdrpkg" / "__init__.py").write_text(
+        "import os\ndef get_include():\n    return os.path.join(os.path.dirname(__file__), 'include')\n")
+    (helper / "pyproject.toml").write_text('[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = '
+                                           '"setuptools.build_meta"\n[project]\nname = "hdrpkg"\nversion = "1.0"\n'
+                                           '[tool.setuptools.package-data]\nhdrpkg = ["include/*.h"]\n')
+    run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", find_links, helper],
+        tmp_path)
+    project = copy_sources(SAMPLES / "hello", tmp_path / "hello")
+    source = project / "hello.c"
+    source.write_text('#include "answer.h"\n' + source.read_text().replace("return PyLong_FromLong(a + b)",
+                                                                           "return PyLong_FromLong(a + b + ANSWER - 42)"))
+    (project / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools>=64", "ninjagen", "hdrpkg"]\nbuild-backend = "setuptools.build_meta"\n'
+        '[tool.ninjagen]\nsetuptools-build-ext = true\n')
+    (project / "setup.py").write_text("import hdrpkg\nfrom setuptools import Extension, setup\n"
+                                      "setup(name='hdr-hello', version='0.1', ext_modules=[Extension('hello', "
+                                      "['hello.c'], include_dirs=[hdrpkg.get_include()])])\n")
+    venv = tmp_path / "venv"
+    run([sys.executable, "-m", "venv", "--without-pip", venv], tmp_path)
+    install = [sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install", "-v",
+               "--find-links", find_links, "-e", project]
+    first = run(install, tmp_path)
+    assert "copied into build/" in first.stdout + first.stderr
+    second = run(install, tmp_path)
+    second = second.stdout + second.stderr
+    assert "ninja: no work to do." in second and "] CC " not in second, second[-3000:]
+    runs_elsewhere(tmp_path, venv / "bin" / "python", CALLS["hello"])
