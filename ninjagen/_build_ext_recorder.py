@@ -18,15 +18,23 @@ of a module that was only recorded (the copy into the source tree of
 
 import os
 import sys
+import threading
 import traceback
 
 CALLS = []
 COPIES = {}
 SPAWNED = []
-_STATE = {"ext": None, "live": 0, "command": None, "setup_called": False, "copying_to_source": False,
+_STATE = {"live": 0, "command": None, "setup_called": False, "copying_to_source": False,
           "in_build_ext": 0, "root": None}
+#: the extension being built, per thread: build_ext's ``parallel`` (Pillow sets it) builds several at once
+_BUILDING = threading.local()
+_CAPTURING = threading.RLock()
 #: a compiler's state that its calls depend on, as distutils names it
 _STATE_ATTRIBUTES = ("include_dirs", "macros", "libraries", "library_dirs", "runtime_library_dirs", "objects")
+
+
+def _current_extension():
+    return getattr(_BUILDING, "ext", None)
 
 
 def _plain(value):
@@ -99,7 +107,7 @@ class RecordingCompiler:
         return state
 
     def _ninjagen_record(self, call, args, returned=None, argv=None):
-        CALLS.append({"call": call, "ext": _STATE["ext"], "compiler_type": self.compiler_type,
+        CALLS.append({"call": call, "ext": _current_extension(), "compiler_type": self.compiler_type,
                       "state": self._ninjagen_state(), "args": _plain(args), "returned": _plain(returned),
                       "argv": argv})
 
@@ -110,6 +118,10 @@ class RecordingCompiler:
         their command; ``mkpath`` creates nothing; ``force`` skips the up-to-date
         checks.  A source it cannot compile (``.pyx``, ``.i``) is an error: None.
         """
+        with _CAPTURING:  # the compiler's own spawn is swapped: one capture at a time (parallel build_ext)
+            return self._ninjagen_capture(method, *args)
+
+    def _ninjagen_capture(self, method, *args):
         captured = []
 
         def capture(cmd, *rest, **kwargs):
@@ -207,10 +219,11 @@ class building:
         self.name = name
 
     def __enter__(self):
-        self.outer, _STATE["ext"] = _STATE["ext"], self.name
+        self.outer = _current_extension()
+        _BUILDING.ext = self.name
 
     def __exit__(self, *exc_info):
-        _STATE["ext"] = self.outer
+        _BUILDING.ext = self.outer
 
 
 def recording(compiler, root=None):
@@ -272,12 +285,12 @@ def _patch_commands():
 
     def wrapped_build_extension(original):
         def build_extension(self, ext):
-            outer = _STATE["ext"]
-            _STATE["ext"] = ext.name
+            outer = _current_extension()
+            _BUILDING.ext = ext.name
             try:
                 return original(self, ext)
             finally:
-                _STATE["ext"] = outer
+                _BUILDING.ext = outer
 
         return build_extension
 

@@ -283,3 +283,20 @@ def test_words_a_compile_wrapper_puts_after_dash_c_are_kept_and_said(tmp_path, c
     assert "1 of the build_ext's commands differ from setuptools': -std=c99 before -c" in err
     ninja(tmp_path)
     assert run_python(tmp_path, "import fast; print(fast.v())").strip() == "1"
+
+
+def test_a_parallel_build_ext_records_each_extensions_calls_as_its_own(tmp_path):
+    """build_ext's parallel (Pillow turns it on) builds extensions in threads: each call still belongs to
+    the extension its thread is building."""
+    names = [f"m{i}" for i in range(6)]
+    for i, name in enumerate(names):
+        write(tmp_path / f"{name}.c", module(name, "VALUE"))
+    write(tmp_path / "setup.py", textwrap.dedent(f"""\
+        from setuptools import setup, Extension
+        setup(name="x", options={{"build_ext": {{"parallel": 3}}}},
+              ext_modules=[Extension(n, [n + ".c"], define_macros=[("VALUE", str(i))]) for i, n in enumerate({names!r})])
+        """))
+    configure(tmp_path)
+    ninja(tmp_path)
+    code = "; ".join(f"import {n}" for n in names) + "; print(" + ", ".join(f"{n}.v()" for n in names) + ")"
+    assert run_python(tmp_path, code).split() == [str(i) for i in range(6)]

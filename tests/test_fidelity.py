@@ -62,12 +62,16 @@ def _normalize(argv: list[str]) -> list[str]:
 
     A run path is spelled as ninjagen (and setuptools < 72) spell it: later setuptools
     writes ``-Wl,--enable-new-dtags -Wl,-rpath,D`` for ``-Wl,--enable-new-dtags,-RD``.
+    A virtual environment's include folder that holds no file is left out: setuptools
+    names it, ninjagen does not (it would tie every command to the environment).
     """
     out, skip = [], 0
     argv = list(argv)
     for i in range(len(argv) - 1):
         if argv[i] == "-Wl,--enable-new-dtags" and argv[i + 1].startswith("-Wl,-rpath,"):
             argv[i:i + 2] = ["-Wl,--enable-new-dtags,-R" + argv[i + 1][len("-Wl,-rpath,"):], ""]
+    argv = [w for w in argv if not (w.startswith("-I") and os.path.isdir(w[2:])
+                                    and not any(files for _, _, files in os.walk(w[2:])))]
     for word in filter(None, argv):
         if skip:
             skip -= 1
