@@ -25,7 +25,7 @@ CALLS = []
 COPIES = {}
 SPAWNED = []
 _STATE = {"live": 0, "command": None, "setup_called": False, "copying_to_source": False,
-          "in_build_ext": 0, "root": None}
+          "in_build_ext": 0, "root": None, "build_dirs": []}
 #: the extension being built, per thread: build_ext's ``parallel`` (Pillow sets it) builds several at once
 _BUILDING = threading.local()
 _CAPTURING = threading.RLock()
@@ -83,14 +83,15 @@ def _probing(sources=(), objects=None):
     root = _STATE["root"]
     if root is None:
         return False
-    inside = os.path.join(root, "")
-    if os.path.join(os.getcwd(), "") != inside:
+    if os.path.join(os.getcwd(), "") != os.path.join(root, ""):
         return True
     if objects is not None:
         recorded = {os.path.normpath(o) for c in CALLS if c["call"] == "compile" for o in c["returned"] or ()}
         return bool(objects) and not any(os.path.normpath(os.fspath(o)) in recorded for o in objects)
+    # the project's folder, or build_ext's build_temp (outside it for an editable build: cffi writes its C there)
+    homes = [os.path.join(folder, "") for folder in [root, *_STATE["build_dirs"]]]
     paths = [os.path.abspath(os.fspath(p)) for p in sources]
-    return bool(paths) and not any(p.startswith(inside) for p in paths)
+    return bool(paths) and not any(p.startswith(home) for p in paths for home in homes)
 
 
 class RecordingCompiler:
@@ -226,10 +227,17 @@ class building:
         _BUILDING.ext = self.outer
 
 
-def recording(compiler, root=None):
-    """*compiler*, made an instance of the recording subclass of its own class; *root*: the project folder."""
+def recording(compiler, root=None, build_temp=None):
+    """*compiler*, made an instance of the recording subclass of its own class.
+
+    *root* is the project folder, *build_temp* the build command's: compiles of
+    files in neither are probes, which run for real.
+    """
     if root is not None:
         _STATE["root"] = os.path.abspath(root)
+    if build_temp is not None and os.path.abspath(build_temp) not in _STATE["build_dirs"]:
+        _STATE["build_dirs"].append(os.path.abspath(build_temp))
+    _patch_config_command()
     cls = type(compiler)
     if not isinstance(compiler, RecordingCompiler):
         if cls not in _CLASSES:
@@ -392,6 +400,9 @@ def _patch_config_command():
         from distutils.command.config import config
     except Exception:
         return
+    if getattr(config, "ninjagen_live", False):
+        return
+    config.ninjagen_live = True
 
     def live(original):
         def method(self, *args, **kwargs):
@@ -432,7 +443,6 @@ def install():
     _STATE["root"] = os.getcwd()
     _patch_new_compiler()
     _patch_commands()
-    _patch_config_command()
     _patch_subprocess()
 
 

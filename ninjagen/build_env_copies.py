@@ -18,7 +18,7 @@ import re
 import tempfile
 from typing import Any
 
-__all__ = ["copy_build_env_folders", "moved"]
+__all__ = ["copy_build_env_folders", "moved", "sync_tree"]
 
 _SITE = re.compile(r"^(?P<site>.*?[/\\](?:site|dist)-packages)[/\\](?P<inside>[^\s'\"]+)")
 
@@ -58,7 +58,7 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
-def _sync(source: str, dest: str) -> None:
+def sync_tree(source: str, dest: str) -> None:
     """Copy the tree *source* to *dest*, writing a file only where its bytes differ."""
     for dirpath, dirnames, files in os.walk(source):
         dirnames[:] = [d for d in dirnames if d != "__pycache__"]
@@ -90,6 +90,6 @@ def copy_build_env_folders(calls: list, build_dir: str) -> tuple[list, list[str]
             folders.setdefault(os.path.normpath(word),
                                os.path.join(build_dir, "build-env", os.path.normpath(match.group("inside"))))
     for folder, copy in sorted(folders.items(), key=lambda item: -len(item[0])):
-        _sync(folder, copy)
+        sync_tree(folder, copy)
         calls = moved(calls, folder, copy)
     return calls, sorted(os.path.relpath(c, os.path.join(build_dir, "build-env")) for c in folders.values())

@@ -30,7 +30,7 @@ from setuptools.command.build_clib import build_clib as _build_clib
 from setuptools.command.build_ext import build_ext as _build_ext
 
 from . import _build_ext_recorder as recorder
-from .build_env_copies import copy_build_env_folders, moved
+from .build_env_copies import copy_build_env_folders, moved, sync_tree
 from .errors import NinjagenError
 from .extension import Extension
 from .project import BuildExtRecording, ProjectConfig
@@ -68,7 +68,7 @@ class BuildClibMixin:
         if _recording():
             return super().build_libraries(libraries)  # type: ignore[misc]
         start = len(recorder.CALLS)
-        recorder.recording(self.compiler, os.getcwd())  # type: ignore[attr-defined]
+        recorder.recording(self.compiler, os.getcwd(), self.build_temp)  # type: ignore[attr-defined]
         super().build_libraries(libraries)  # type: ignore[misc]
         self.distribution.ninjagen_clib_calls = recorder.CALLS[start:]  # type: ignore[attr-defined]
         del recorder.CALLS[start:]
@@ -84,7 +84,7 @@ class BuildExtMixin:
         if dist.has_c_libraries() and getattr(dist, "ninjagen_clib_calls", None) is None:
             self.run_command("build_clib")  # type: ignore[attr-defined]  # build_ext alone does not
         start = len(recorder.CALLS)
-        recorder.recording(self.compiler, os.getcwd())  # type: ignore[attr-defined]
+        recorder.recording(self.compiler, os.getcwd(), self.build_temp)  # type: ignore[attr-defined]
         forced, self.force = self.force, True  # every module recorded: ninja knows what is up to date
         try:
             super().build_extensions()  # type: ignore[misc]
@@ -119,7 +119,8 @@ class BuildExtMixin:
         root = os.getcwd()
         build_temp = self._ninjagen_build_temp(root)
         throwaway = os.path.abspath(self.build_temp)  # type: ignore[attr-defined]
-        if not throwaway.startswith(os.path.join(root, "")):
+        if not throwaway.startswith(os.path.join(root, "")):  # what the build_ext wrote there comes along
+            sync_tree(throwaway, os.path.join(root, build_temp))
             calls = moved(calls, throwaway, os.path.join(root, build_temp))
         calls, copied = copy_build_env_folders(calls, os.path.join(root, build_temp))
         if copied:

@@ -309,3 +309,43 @@ def test_setup_py_macro_values_that_are_not_strings(tmp_path):
     assert main(["configure", "-C", str(tmp_path), "--setup-py"]) == 0
     ninja(tmp_path)
     assert run_python(tmp_path, "import m; print(m.v())").strip() == "42"
+
+
+def test_an_editable_install_of_generated_sources_and_configure_checks_through_the_plugin(tmp_path):
+    """pynacl's and bottleneck's shapes through pip install -e and the plugin: cffi-style C generated into
+    build_ext's build_temp (a temporary folder outside the project for an editable build) is built, and
+    the config command's try_compile, whose answer the build_ext reads at once, runs for real."""
+    project = tmp_path / "p"
+    write(project / "pyproject.toml", PLUGIN_PYPROJECT)
+    write(project / "setup.py", textwrap.dedent(f"""\
+        import os
+        from setuptools import setup, Extension
+        from setuptools.command.build_ext import build_ext
+
+        MODULE = {c_module("gen", {"v": "PyLong_FromLong(CONFIGURED)"})!r}
+
+        class Generating(build_ext):
+            def build_extensions(self):
+                config = self.distribution.get_command_obj("config")
+                config.ensure_finalized()
+                config.compiler = self.compiler  # bottleneck's way: the checks on build_ext's compiler
+                value = 10 * config.try_compile("int x;\\n") + config.try_compile("#error no\\n")
+                os.makedirs(self.build_temp, exist_ok=True)
+                generated = os.path.join(self.build_temp, "gen.c")
+                with open(generated, "w") as f:
+                    f.write(MODULE)
+                for ext in self.extensions:
+                    ext.sources = [generated]
+                    ext.define_macros.append(("CONFIGURED", str(value)))
+                super().build_extensions()
+
+        setup(name="gen", version="0.1", cmdclass={{"build_ext": Generating}},
+              ext_modules=[Extension("gen", ["placeholder.c"])])
+        """))
+    venv, pip = _plugin_venv(tmp_path)
+    proc = subprocess.run(pip + ["install", "-v", "--no-build-isolation", "-e", str(project)], capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    check = subprocess.run([str(venv / "bin" / "python"), "-c", "import gen; print(gen.v())"], cwd=venv,
+                           capture_output=True, text=True)
+    assert check.stdout.strip() == "10", check.stderr
