@@ -60,6 +60,9 @@ class Project:
     env: dict[str, str] = field(default_factory=dict)
     setuptools_commands: list[str] = field(default_factory=lambda: ["build_ext", "--inplace"])
     """What ``python setup.py`` runs: build_ext alone does not run build_clib."""
+    plugin_pins: list[str] = field(default_factory=list)
+    """Installed into the plugin mode's venv first: bottleneck 1.3.8 builds against numpy 1 (oldest-supported-numpy)
+    and, with today's numpy 2 at run time, fails to import under setuptools alone just the same."""
     prepare: list[str] = field(default_factory=list)
     """Shell commands run after the build (in the project folder, logged, status ignored), before the import
     check and the tests: start a server, make the package importable."""
@@ -105,7 +108,8 @@ PROJECTS = [
             ["contourpy._contourpy"], pythonpath="lib"),
     Project("bottleneck", "1.3.8", "C; build_ext adds numpy.get_include(), runs `config` (try_compile -> "
             "bn_config.h) and generates the 4 module sources from *_template.c", ["bottleneck/tests"],
-            ["bottleneck.reduce", "bottleneck.move", "bottleneck.nonreduce", "bottleneck.nonreduce_axis"]),
+            ["bottleneck.reduce", "bottleneck.move", "bottleneck.nonreduce", "bottleneck.nonreduce_axis"],
+            plugin_pins=["numpy<2"]),
     Project("pillow", "10.4.0", "C; build_ext searches the system libraries (find_library_file: z, jpeg, ...) "
             "and sets libraries/defines; package-dir only in pyproject's [tool.setuptools]",
             ["Tests/test_image.py", "Tests/test_file_jpeg.py", "Tests/test_file_png.py", "Tests/test_imagedraw.py",
@@ -353,6 +357,8 @@ def plugin_install(p: Project, tarball: str, work: str, bin_dir: str, wheelhouse
     env.pop("PYTHONPATH", None)
     pip = [python, "-m", "pip", "--disable-pip-version-check"]
     result: dict = {"project": p.name, "version": p.version, "mode": "plugin", "log": log}
+    if p.plugin_pins:
+        log_run(pip + ["install", *p.plugin_pins], project, log, env, 600)
     status, seconds, output = log_run(pip + ["install", "-v", "-e", "."], project, log, env, 1800)
     result.update(editable_ok=status == 0, editable_seconds=round(seconds, 1),
                   plugin_said=sorted(set(re.findall(r"(?m)^ninjagen: .*$", output)))[:5])
