@@ -306,7 +306,7 @@ def opt_into_the_plugin(project: str) -> None:
     path = os.path.join(project, "pyproject.toml")
     text = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
     if re.search(r"(?m)^\[build-system\]", text):
-        text, n = re.subn(r"(?ms)(^\[build-system\].*?^requires\s*=\s*\[)", r'\1"ninjagen", ', text, count=1)
+        text, n = re.subn(r"(?ms)(^\[build-system\].*?^\s*requires\s*=\s*\[)", r'\1"ninjagen", ', text, count=1)
         assert n == 1, f"{path}: no build-system.requires list"
     else:
         text = ('[build-system]\nrequires = ["setuptools>=40.8.0", "ninjagen"]\n'
@@ -315,12 +315,13 @@ def opt_into_the_plugin(project: str) -> None:
         f.write(text + "\n[tool.ninjagen]\nsetuptools-build-ext = true\n")
 
 
-def _ninja_log(project: str) -> list[str]:
-    """The .ninja_log lines of the plugin's build folder(s) (one per output ninja ran)."""
+def _ninja_log(project: str, since_ns: int = 0) -> list[str]:
+    """The .ninja_log lines of the plugin's build folder(s) (one per output ninja ran) whose output was
+    written since *since_ns* (the log's third field; a log that was forgotten and begun again still counts)."""
     lines = []
     for log in glob.glob(os.path.join(project, "build", "**", ".ninja_log"), recursive=True):
         with open(log, encoding="utf-8") as f:
-            lines += [ln for ln in f if not ln.startswith("#")]
+            lines += [ln for ln in f if not ln.startswith("#") and int(ln.split("\t")[2]) >= since_ns]
     return lines
 
 
@@ -367,13 +368,14 @@ def plugin_install(p: Project, tarball: str, work: str, bin_dir: str, wheelhouse
                  f"    assert os.path.realpath(f).startswith({os.path.realpath(project)!r}), (m, f)\n")
         status, _, output = log_run([python, "-c", check, *p.modules], work, log, env, 120)
         result["editable_imports_ok"] = status == 0
-        before = len(_ninja_log(project))
+        built = len(_ninja_log(project))
         edited = _edit_one_source(project, bin_dir)
-        if edited and before:
+        if edited and built:
             result["edited"], result["edit_should_run"] = edited
+            since = time.time_ns()
             status, seconds, _ = log_run(pip + ["install", "-v", "-e", "."], project, log, env, 1800)
             result.update(reinstall_ok=status == 0, reinstall_seconds=round(seconds, 1),
-                          edit_ran=len(_ninja_log(project)) - before)
+                          edit_ran=len(_ninja_log(project, since)))
     wheels = os.path.join(work, "plugin-wheels", p.name)
     shutil.rmtree(wheels, ignore_errors=True)
     status, seconds, _ = log_run(pip + ["wheel", "-v", "--no-deps", "-w", wheels, "."], project, log, env, 1800)
