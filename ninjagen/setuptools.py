@@ -124,8 +124,8 @@ class BuildExtMixin:
             calls = moved(calls, throwaway, os.path.join(root, build_temp))
         calls, copied = copy_build_env_folders(calls, os.path.join(root, build_temp))
         if copied:
-            print(f"ninjagen: note: the build environment's {', '.join(copied)} (named by the compile commands) "
-                  f"copied into {os.path.join(build_temp, 'build-env')}: an isolated environment is another "
+            print(f"ninjagen: note: copied the build environment's {', '.join(copied)}, which the compile commands "
+                  f"name, into {os.path.join(build_temp, 'build-env')}: an isolated environment is another "
                   "folder for every build, and would make every build compile everything", file=sys.stderr)
         built_at, copies = {}, []
         for ext in self.extensions:  # type: ignore[attr-defined]

@@ -285,7 +285,7 @@ def test_a_build_dependencys_headers_in_the_isolated_environment_do_not_rebuild_
     install = [sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install", "-v",
                "--find-links", find_links, "-e", project]
     first = run(install, tmp_path)
-    assert "copied into build/" in first.stdout + first.stderr
+    assert "ninjagen: note: copied the build environment's hdrpkg/include" in first.stdout + first.stderr
     second = run(install, tmp_path)
     second = second.stdout + second.stderr
     assert "ninja: no work to do." in second and "] CC " not in second, second[-3000:]
