@@ -311,6 +311,7 @@ def test_setup_py_macro_values_that_are_not_strings(tmp_path):
     assert run_python(tmp_path, "import m; print(m.v())").strip() == "42"
 
 
+@pytest.mark.slow  # builds a venv
 def test_an_editable_install_of_generated_sources_and_configure_checks_through_the_plugin(tmp_path):
     """pynacl's and bottleneck's shapes through pip install -e and the plugin: cffi-style C generated into
     build_ext's build_temp (a temporary folder outside the project for an editable build) is built, and
