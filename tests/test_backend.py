@@ -187,7 +187,7 @@ def test_python_m_build_makes_an_sdist_and_from_it_the_same_wheel(name, tmp_path
     runs_elsewhere(tmp_path, installed_venv(tmp_path, wheel), CALLS[name])
 
 
-@pytest.mark.parametrize("name", ["multi", "abi3"])
+@pytest.mark.parametrize("name", sorted(CALLS))
 def test_uv_build_makes_the_sdist_and_the_wheel(name, tmp_path, find_links):
     project = copy_sources(SAMPLES / name, tmp_path / name)
     run([tool("uv"), "build", "--find-links", find_links, "--out-dir", tmp_path / "dist", project], tmp_path,
