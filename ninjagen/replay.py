@@ -7,10 +7,11 @@ giving it the state the recorded compiler had at that moment (its commands as
 the project left them, include folders, macros, libraries), and where the
 recorder captured the command the real compiler method would have spawned,
 the statement runs that very command (:meth:`CCompiler.edge_running`).  What
-differs, on purpose: ninja's header dependency options, ``.pyx`` and ``.i`` sources become translation statements with their
-dependency files, objects live in folders named after their compile settings
-(a source that several modules compile the same way compiles once), and a
-module copied into the source tree by ``--inplace`` is linked there directly.
+differs, on purpose: ninja's header dependency options are added; ``.pyx``
+and ``.i`` sources become translation statements with their dependency files;
+objects live in folders named after their compile settings (a source that
+several modules compile the same way compiles once); and a module copied into
+the source tree by ``--inplace`` is linked there directly.
 """
 
 from __future__ import annotations
