@@ -23,7 +23,7 @@ from .compdb import compile_commands
 from .compilers import customize_compiler, new_compiler
 from .compilers.base import CCompiler
 from .config import PYPROJECT, load_project
-from .project import BuiltExtension, ProjectConfig, SharedLibrary, StaticLibrary
+from .project import BuiltExtension, ProjectConfig, SharedLibrary, StaticLibrary, package_folder
 from .errors import ConfigError, NinjagenError
 from .extension import Extension
 from .graph import forget_build_log
@@ -66,14 +66,13 @@ def _working_dir(path: str) -> Iterator[None]:
 
 def _module_dir(name: str, package_dir: Mapping[str, str]) -> str:
     """The folder that holds the package of extension *name*, as setuptools finds it."""
-    parts = name.split(".")[:-1]
-    for i in range(len(parts), -1, -1):
-        prefix = ".".join(parts[:i])
-        if prefix in package_dir:
-            return os.path.join(package_dir[prefix], *parts[i:])
-    if parts and not os.path.isdir(parts[0]) and os.path.isdir(os.path.join("src", parts[0])):
+    package = name.rpartition(".")[0]
+    folder = package_folder(package, package_dir)
+    parts = package.split(".") if package else []
+    if parts and folder == os.path.join(*parts) and not os.path.isdir(parts[0]) \
+            and os.path.isdir(os.path.join("src", parts[0])):
         return os.path.join("src", *parts)  # an undeclared src/ layout
-    return os.path.join(*parts) if parts else ""
+    return folder
 
 
 def _object_dir(build_dir: str, *settings: object) -> str:

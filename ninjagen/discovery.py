@@ -26,8 +26,9 @@ import re
 from typing import Iterable, Mapping, Sequence
 
 from .errors import ConfigError
+from .project import package_folder
 
-__all__ = ["wheel_sources", "package_folder"]
+__all__ = ["wheel_sources"]
 
 # setuptools' FlatLayoutPackageFinder.DEFAULT_EXCLUDE (names only; "[._]*" is the dot/underscore rule below)
 _NOT_PACKAGES = {
@@ -38,16 +39,6 @@ _NOT_PACKAGES = {
 }
 _BUILT = re.compile(r"\.(so|pyd|dylib|dll)$|\.so\.\d")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def package_folder(name: str, package_dir: Mapping[str, str]) -> str:
-    """Where package *name* lives, relative to the project, as setuptools' package_dir maps it."""
-    parts = name.split(".")
-    for i in range(len(parts), -1, -1):
-        prefix = ".".join(parts[:i])
-        if prefix in package_dir:
-            return os.path.normpath(os.path.join(package_dir[prefix], *parts[i:]))
-    return os.path.normpath(os.path.join(*parts))
 
 
 def _is_package(folder: str) -> bool:
@@ -131,7 +122,7 @@ def wheel_sources(root: str, *, package_dir: Mapping[str, str], packages: Sequen
     chosen = set(packages)
     out: dict[str, str] = {}
     for package in packages:
-        folder = package_folder(package, mapping)
+        folder = os.path.normpath(package_folder(package, mapping))
         if not os.path.isdir(os.path.join(root, folder)):
             raise ConfigError(f"[tool.ninjagen] packages: package {package!r} has no folder {folder}")
         for inside, path in _files_of(root, package, folder, chosen):

@@ -35,7 +35,6 @@ class ProjectMetadata:
     """Relative to the project folder, POSIX separators."""
     entry_points: str
     """``entry_points.txt``, or "" when the project declares none."""
-    requires_python: str
 
 
 def _one_line(exc: BaseException) -> str:
@@ -86,5 +85,4 @@ def read_metadata(project_dir: str, pyproject: Mapping[str, Any]) -> ProjectMeta
                                  for p in meta.license_files or ()))
     return ProjectMetadata(
         name=meta.name, version=str(meta.version), distribution=canonicalize_name(meta.name).replace("-", "_"),
-        core_metadata=str(meta.as_rfc822()), license_files=license_files, entry_points=_entry_points(groups),
-        requires_python=str(meta.requires_python or ""))
+        core_metadata=str(meta.as_rfc822()), license_files=license_files, entry_points=_entry_points(groups))

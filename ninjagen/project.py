@@ -7,13 +7,15 @@ nothing else.  This module knows no file format and no toolchain.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Mapping, Optional
 
 from .errors import ConfigError
 from .extension import CompiledSources, Extension, check_strings
 
-__all__ = ["StaticLibrary", "SharedLibrary", "ProjectConfig", "BuildExtRecording", "BuiltExtension", "PackagingConfig"]
+__all__ = ["StaticLibrary", "SharedLibrary", "ProjectConfig", "BuildExtRecording", "BuiltExtension", "PackagingConfig",
+           "package_folder"]
 
 
 @dataclass
@@ -121,3 +123,14 @@ class PackagingConfig:
     sdist_exclude: list[str] = field(default_factory=list)
     has_extensions: bool = False
     """Whether pyproject.toml declares extension modules (else the wheel is pure Python)."""
+
+
+def package_folder(package: str, package_dir: Mapping[str, str]) -> str:
+    """The folder of *package* (dotted; "" for the top level), as setuptools' ``package_dir`` maps it:
+    the longest mapped prefix, then the rest of the name as folders ("" when nothing says more)."""
+    parts = package.split(".") if package else []
+    for i in range(len(parts), -1, -1):
+        prefix = ".".join(parts[:i])
+        if prefix in package_dir:
+            return os.path.join(package_dir[prefix], *parts[i:])
+    return os.path.join(*parts) if parts else ""

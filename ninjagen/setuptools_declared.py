@@ -13,6 +13,7 @@ has no way to build.
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 from .config import PYPROJECT, load_project
@@ -49,8 +50,6 @@ def _refuse_what_setuptools_cannot_build(config: ProjectConfig) -> None:
 
 def give_setuptools_the_declared_extensions(dist: Any, tool: dict, project_dir: str = ".") -> None:
     """Put the project's declared extensions into *dist* (when it has none of its own)."""
-    import sys
-
     if dist.ext_modules or not tool.get("ext-modules"):
         return
     if tool.get("setuptools-build-ext") is not True:

@@ -37,7 +37,6 @@ class Project:
     """A backend project, read once per hook."""
 
     root: str
-    pyproject: dict
     metadata: ProjectMetadata
     packaging: PackagingConfig
 
@@ -54,7 +53,7 @@ def read_project(root: str) -> Project:
                           '(build-backend = "setuptools.build_meta"), through ninja with '
                           "[tool.ninjagen] setuptools-build-ext = true; ninjagen.backend builds "
                           "[tool.ninjagen] ext-modules")
-    return Project(root, data, read_metadata(root, data), packaging)
+    return Project(root, read_metadata(root, data), packaging)
 
 
 def metadata_files(project: Project) -> dict[str, bytes]:

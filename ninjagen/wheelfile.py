@@ -51,9 +51,6 @@ class WheelWriter:
     def add_metadata(self, name: str, data: bytes) -> None:
         self.add_bytes(f"{self.dist_info}/{name}", data)
 
-    def names(self) -> list[str]:
-        return sorted(self._files)
-
     def _wheel_file(self, root_is_purelib: bool) -> bytes:
         return (f"Wheel-Version: 1.0\nGenerator: ninjagen {__version__}\n"
                 f"Root-Is-Purelib: {'true' if root_is_purelib else 'false'}\nTag: {self.tag}\n").encode()

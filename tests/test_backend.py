@@ -77,9 +77,10 @@ def runs_elsewhere(tmp_path: Path, python: Path, code: str) -> None:
     run([python, "-c", code + "\nprint('ok')"], elsewhere)
 
 
-def ninja_log_entries(project: Path) -> int:
-    return sum(1 for log in project.glob("build/*/.ninja_log")
-               for line in log.read_text().splitlines() if not line.startswith("#"))
+def ninja_steps(project: Path, logs: str = "build/*/.ninja_log") -> int:
+    """Compiles, archives and links ninja has run (not regenerations), from the build folders' logs."""
+    return sum(1 for log in project.glob(logs) for line in log.read_text().splitlines()
+               if not line.startswith("#") and line.split("\t")[3].endswith((".o", ".a", ".so")))
 
 
 @pytest.mark.parametrize("name", sorted(CALLS))
@@ -97,14 +98,14 @@ def test_pip_wheel_of_each_sample_installs_and_runs_from_another_folder(name, tm
 def test_a_second_pip_wheel_compiles_nothing_and_an_edit_recompiles_one_object(tmp_path, find_links):
     project = copy_sources(SAMPLES / "multi", tmp_path / "multi")
     pip_wheel(project, tmp_path / "one", find_links)
-    first = ninja_log_entries(project)
+    first = ninja_steps(project)
     assert first == 6  # the library, its archive, two objects, two modules
     pip_wheel(project, tmp_path / "two", find_links)
-    assert ninja_log_entries(project) == first
+    assert ninja_steps(project) == first
     with open(project / "src" / "shapes" / "_area.c", "a") as f:
         f.write("\n/* edited */\n")
     pip_wheel(project, tmp_path / "three", find_links)
-    assert ninja_log_entries(project) == first + 2  # _area.o and its module, nothing else
+    assert ninja_steps(project) == first + 2  # _area.o and its module, nothing else
 
 
 def test_two_folders_give_byte_identical_wheels(tmp_path, find_links):
@@ -218,12 +219,6 @@ def test_setuptools_with_the_plugin_builds_the_declared_extensions_into_its_whee
             "project and does not read them") in proc.stdout + proc.stderr
 
 
-def ninja_log_lines(project: Path) -> int:
-    """Compiles and links ninja has run in the project's own (in-place) build folder (not regenerations)."""
-    return sum(1 for log in project.glob("build/.ninja_log") for line in log.read_text().splitlines()
-               if not line.startswith("#") and line.split("\t")[3].endswith((".o", ".so")))
-
-
 @pytest.mark.parametrize("installer", ["pip", "uv"])
 def test_an_editable_install_rebuilds_on_import_after_its_build_environment_is_gone(installer, tmp_path, find_links):
     """With isolation (pip's default; uv always), the build environment is deleted once the wheel is
@@ -237,7 +232,7 @@ def test_an_editable_install_rebuilds_on_import_after_its_build_environment_is_g
     else:
         install = [tool("uv"), "pip", "install", "--python", python, "--find-links", find_links, "-e", project]
     run(install, tmp_path, env={"UV_NO_CONFIG": "1"})
-    built = ninja_log_lines(project)
+    built = ninja_steps(project, "build/.ninja_log")
     assert built == 2  # hello.o and the module, in place
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -249,10 +244,10 @@ def test_an_editable_install_rebuilds_on_import_after_its_build_environment_is_g
     rebuilt = run(call, elsewhere)
     assert rebuilt.stdout == "Howdy, w!\n"
     assert "CC " in rebuilt.stderr and "LINK " in rebuilt.stderr, rebuilt.stderr
-    assert ninja_log_lines(project) == built + 2  # one object, one module
+    assert ninja_steps(project, "build/.ninja_log") == built + 2  # one object, one module
     assert run(call, elsewhere).stderr == ""
     run(install, tmp_path, env={"UV_NO_CONFIG": "1"})  # again: nothing to compile
-    assert ninja_log_lines(project) == built + 2
+    assert ninja_steps(project, "build/.ninja_log") == built + 2
     off = run([python, "-c", "import hello; print(hello.greet('w'))"], elsewhere, env={"NINJAGEN_NO_REBUILD": "1"})
     assert off.stderr == ""
 
