@@ -15,8 +15,10 @@ beside the interpreter), else the one ``ninjagen develop`` recorded, else one
 on PATH: the environment that installed the loader may be gone.  Nothing to
 compile (a no-op, or build.ninja regenerated and nothing else): silent
 (``verbose=True`` in the install call: ninja's output all the same).
-Work to do: ninja's progress streams to stderr.  A failed build: ImportError
-carrying ninja's (and so the compiler's) output.
+Work to do: ninja's progress streams to stderr, then the build's one-line
+summary (``ninjagen report --summary``, where this Python has a ninjagen or the
+editable wheel left its copy).  A failed build: ImportError carrying ninja's
+(and so the compiler's) output.
 
 The Python that configured the project may be gone too (pip's isolated build
 environment, a deleted venv): build.ninja's regeneration step then fails,
@@ -263,6 +265,8 @@ class NinjagenEditableFinder:
                 why = _unusable_configurer(output, self.project) if returncode != 0 else None
                 if why is not None:
                     return self._build_with_ninjagen(name, why, env, color)  # still under the lock
+                if returncode == 0 and not all(_quiet(line) for line in output):
+                    self._summarize(env)  # still under the lock: the log is this build's
         except OSError as exc:
             return ImportError(f"ninjagen: cannot rebuild {name}: running {ninja} in {self.project} "
                                f"failed: {exc}", name=name)
@@ -271,14 +275,8 @@ class NinjagenEditableFinder:
     def _build_with_ninjagen(self, name, why, env, color):
         """What a regeneration step that cannot run says to do: ``ninjagen build`` with this Python,
         which configures again from this environment, and builds."""
-        import importlib.util
-
-        if self.support and os.path.isdir(os.path.join(self.support, "ninjagen")) and sys.executable:
-            # the copy, with the ninja copied beside it first on PATH (the one that built: the same version)
-            path, bin_dir = env.get("PYTHONPATH"), os.path.join(os.path.dirname(self.support), "bin")
-            env = {**env, "PYTHONPATH": self.support + (os.pathsep + path if path else ""),
-                   "PATH": bin_dir + os.pathsep + env.get("PATH", os.defpath)}
-        elif not sys.executable or importlib.util.find_spec("ninjagen") is None:
+        env = self._ninjagen_env(env)
+        if env is None:
             return self._no_ninjagen(name, why)
         argv = [sys.executable, "-m", "ninjagen", "build", "-C", self.project]
         try:
@@ -290,6 +288,36 @@ class NinjagenEditableFinder:
             return self._no_ninjagen(name, why)  # found here, but not by that Python
         return self._outcome(name, " ".join(argv), returncode, output, held, color,
                              compiler_first=any(line.startswith("FAILED: ") for line in held))
+
+    def _ninjagen_env(self, env):
+        """*env* for ``python -m ninjagen`` with this Python: the editable wheel's copy of ninjagen first
+        where there is one, with its ninja first on PATH (the one that built: the same version); None
+        when there is no ninjagen to run."""
+        import importlib.util
+
+        if self.support and os.path.isdir(os.path.join(self.support, "ninjagen")) and sys.executable:
+            path, bin_dir = env.get("PYTHONPATH"), os.path.join(os.path.dirname(self.support), "bin")
+            return {**env, "PYTHONPATH": self.support + (os.pathsep + path if path else ""),
+                    "PATH": bin_dir + os.pathsep + env.get("PATH", os.defpath)}
+        if not sys.executable or importlib.util.find_spec("ninjagen") is None:
+            return None
+        return env
+
+    def _summarize(self, env):
+        """After ninja compiled something: ninjagen's one-line summary of that build (``ninjagen report
+        --summary``), where a ninjagen is there to say it; nothing otherwise."""
+        env = self._ninjagen_env(env)
+        if env is None:
+            return
+        try:
+            lines, wait = _spawn([sys.executable, "-m", "ninjagen", "report", "--summary", "-C", self.project],
+                                 self.project, env)
+            with lines:
+                text = lines.read().decode("utf-8", "replace")
+            if wait() == 0 and text.startswith("ninjagen: "):
+                _say(text)
+        except OSError:
+            pass
 
     def _outcome(self, name, what, returncode, output, held, color, compiler_first=False):
         """None when *what* built (caches refreshed if it did something), else the ImportError.

@@ -5,7 +5,8 @@ which configures a project that has no build.ninja and configures again, with
 the running ninjagen, one whose build.ninja cannot be trusted to regenerate
 itself (see :meth:`BuildState.stale_reason`): a vanished interpreter, another
 environment, another ninjagen, a changed compiler environment.  Nothing here
-prints except the one line that says why it configures again; errors are raised.
+prints except the one line that says why it configures again and the summary
+line after a build; errors are raised.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ import sys
 from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence
 
+from .build_report import build_report
+from .build_summary import summary_line
 from .configure import configure, forget_build_log, generate
-from .errors import BuildError, ConfigError
+from .errors import BuildError, ConfigError, NinjagenError
+from .last_build import BuildWatch
 from .runner import run_ninja
 from .state import BUILD_NINJA, BuildState, read_state
 
@@ -53,21 +57,42 @@ class BuildResult:
 
 
 def build(project_dir: str, targets: Sequence[str] = (), jobs: Optional[int] = None,
-          force: bool = False) -> BuildResult:
+          force: bool = False, summary: bool = True) -> BuildResult:
     """Configure where needed, then build *targets* (extension names or files; default everything)."""
     state = ensure_configured(project_dir)
     if force:
         forget_build_log(os.path.join(state.project_dir, state.build_dir))
-    return BuildResult(state, run_build(state.project_dir, state.extensions, targets, jobs=jobs))
+    return BuildResult(state, run_build(state.project_dir, state.extensions, targets, jobs=jobs, summary=summary))
+
+
+def _watch(root: str, build_ninja: Optional[str], jobs: Optional[int]) -> Optional[BuildWatch]:
+    state = read_state(root, build_ninja or BUILD_NINJA)
+    return None if state is None else BuildWatch(root, state.build_dir, state.launcher, jobs)
+
+
+def _after_build(watch: BuildWatch, root: str, build_ninja: Optional[str], extensions: Sequence[Mapping],
+                 summary: bool) -> None:
+    """The build's record; with *summary*, its line on stdout after ninja's own (none for a no-op)."""
+    try:
+        last = watch.finish()
+        if last is None or not summary:
+            return
+        report = build_report(root, last.steps, extensions, build_ninja=build_ninja, jobs=last.jobs,
+                              wall=last.wall, cache=last.cache, detail=False)
+    except (NinjagenError, OSError):
+        return  # a summary is never worth failing a build that succeeded
+    print(summary_line(report), flush=True)
 
 
 def run_build(root: str, extensions: Sequence[Mapping], targets: Sequence[str] = (), jobs: Optional[int] = None,
-              build_ninja: Optional[str] = None, verbose: bool = False) -> list[str]:
+              build_ninja: Optional[str] = None, verbose: bool = False, summary: bool = True) -> list[str]:
     """Run ninja on *build_ninja* (default: the project's) in *root*; return the optional extensions skipped.
 
     *extensions* are the state's records (``name``, ``output``, ``optional``).  An
     optional extension that fails to build is skipped; any other failure raises
-    :class:`BuildError` naming the extensions not built.
+    :class:`BuildError` naming the extensions not built.  After a build that ran
+    anything, *summary* prints its line (:mod:`build_summary`); the build folder
+    keeps its record either way, for ``ninjagen report``.
     """
     args = ["-f", build_ninja] if build_ninja else []
     if jobs:
@@ -76,7 +101,10 @@ def run_build(root: str, extensions: Sequence[Mapping], targets: Sequence[str] =
         args.append("-v")  # every command in full
     if any(e.get("optional") for e in extensions):
         args += ["-k", "0"]  # an optional module's failure must not stop the others
+    watch = _watch(root, build_ninja, jobs)
     if run_ninja([*args, *targets], cwd=root).returncode == 0:
+        if watch is not None:
+            _after_build(watch, root, build_ninja, extensions, summary)
         return []
     wanted = [e for e in extensions if not targets or e["name"] in targets or e["output"] in targets]
     # ninja kept going (-k 0) and built what it could; asking for each module again, quietly,

@@ -77,7 +77,20 @@ def build_parser() -> argparse.ArgumentParser:
     project_option(bld)
     bld.add_argument("-j", "--jobs", type=_positive, metavar="N", help="parallel jobs (default: ninja's)")
     bld.add_argument("--force", action="store_true", help="rebuild everything")
+    bld.add_argument("-q", "--quiet", action="store_true", help="no summary line after the build")
     bld.add_argument("targets", nargs="*", help="extension names or files (default: everything)")
+
+    rep = sub.add_parser("report", help="where the last build's time went: per extension, slowest steps, "
+                                        "critical path; as text, JSON, a Chrome trace or an HTML page")
+    project_option(rep)
+    rep.add_argument("-f", "--file", dest="build_ninja", metavar="FILE",
+                     help="the build file whose last build to report, relative to the project (default: build.ninja; "
+                          "the build backend's are build/<wheel tag>/build.ninja)")
+    rep.add_argument("--json", action="store_true", help="print the report as JSON instead of text")
+    rep.add_argument("--summary", action="store_true", help="print only the one-line summary")
+    rep.add_argument("--trace", metavar="FILE", help="write a Chrome/Perfetto trace (chrome://tracing, ui.perfetto.dev)")
+    rep.add_argument("--html", metavar="FILE", help="write a self-contained HTML page: timeline, extensions, "
+                                                    "critical path")
 
     cln = sub.add_parser("clean", help="remove what the build wrote")
     project_option(cln)
@@ -119,9 +132,40 @@ def _shown(path: str) -> str:
 def _cmd_build(args: argparse.Namespace) -> int:
     from .build import build
 
-    result = build(args.project_dir, args.targets, jobs=args.jobs, force=args.force)
+    result = build(args.project_dir, args.targets, jobs=args.jobs, force=args.force, summary=not args.quiet)
     for name in result.skipped:
         print(f"ninjagen: skipped optional extension {name}: it failed to build", file=sys.stderr)
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    import json
+
+    from .atomic import atomic_write
+    from .build_report import last_build_report
+    from .build_summary import summary_line
+
+    report = last_build_report(args.project_dir, args.build_ninja)
+    for path, render in ((args.trace, "trace"), (args.html, "html")):
+        if path:
+            if render == "trace":
+                from .build_trace import trace_json as writer
+            else:
+                from .report_html import render_html as writer
+            try:
+                atomic_write(path, writer(report))
+            except OSError as exc:
+                raise NinjagenError(f"cannot write {path}: {exc.strerror}") from None
+            print(f"ninjagen: wrote {_shown(os.path.abspath(path))}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(report, indent=1))
+    elif args.summary:
+        if report["steps"]:
+            print(summary_line(report))
+    elif not (args.trace or args.html):
+        from .report_text import render_text
+
+        print(render_text(report), end="")
     return 0
 
 
@@ -167,6 +211,7 @@ def _cmd_show_compilers(args: argparse.Namespace) -> int:
 _COMMANDS = {
     "configure": _cmd_configure,
     "build": _cmd_build,
+    "report": _cmd_report,
     "clean": _cmd_clean,
     "develop": _cmd_develop,
     "watch": _cmd_watch,

@@ -274,7 +274,7 @@ def generate(project_dir: str, project: Optional[ProjectConfig], options: Config
                            prefix=sys.prefix, options=options if project is None else None,
                            environment={k: environ.get(k) for k in (*cc.environment_variables, LAUNCHER_ENV)},
                            extensions=[asdict(b) for b in built], inputs=[_shown_from(root, p) for p in inputs],
-                           format=STATE_FORMAT)
+                           launcher=list(cc.launcher), format=STATE_FORMAT)
         try:
             _write_outputs(cc, result, state)
         except OSError as exc:

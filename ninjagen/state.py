@@ -88,6 +88,8 @@ class BuildState:
     """Per extension: ``name``, ``output`` (relative to the project), ``optional``."""
     inputs: list[str] = field(default_factory=list)
     """What build.ninja was generated from (relative to the project, or absolute)."""
+    launcher: list[str] = field(default_factory=list)
+    """The words in front of compile commands (``["sccache"]``): whose cache counters a build summary reads."""
     format: int = 0
 
     def to_json(self) -> str:
@@ -166,7 +168,8 @@ def read_state(project_dir: str, build_ninja: str = BUILD_NINJA) -> Optional[Bui
             configured_by=str(data.get("configured_by", "")), prefix=str(data.get("prefix", "")),
             options=None if options is None else ConfigureOptions.from_dict(options),
             environment=dict(data.get("environment") or {}), extensions=list(data.get("extensions") or []),
-            inputs=list(data.get("inputs") or []), format=int(data.get("format", 0)),
+            inputs=list(data.get("inputs") or []), launcher=[str(w) for w in data.get("launcher") or []],
+            format=int(data.get("format", 0)),
         )
     except (OSError, ValueError, TypeError, AttributeError):
         return None
