@@ -66,8 +66,9 @@ def build(project_dir: str, targets: Sequence[str] = (), jobs: Optional[int] = N
 
 
 def _watch(root: str, build_ninja: Optional[str], jobs: Optional[int]) -> Optional[BuildWatch]:
-    state = read_state(root, build_ninja or BUILD_NINJA)
-    return None if state is None else BuildWatch(root, state.build_dir, state.launcher, jobs)
+    manifest = build_ninja or BUILD_NINJA
+    state = read_state(root, manifest)
+    return None if state is None else BuildWatch(root, state.build_dir, manifest, state.launcher, jobs)
 
 
 def _after_build(watch: BuildWatch, root: str, build_ninja: Optional[str], extensions: Sequence[Mapping],

@@ -203,6 +203,6 @@ def last_build_report(project_dir: str, build_ninja: Optional[str] = None) -> di
     log = log_path_of(root, state.build_dir)
     if not os.path.isfile(log):
         raise NinjagenError(f"no build has run in {root} yet ({os.path.relpath(log, root)} does not exist)")
-    last = load_last_build(root, state.build_dir)
+    last = load_last_build(root, state.build_dir, name)
     return build_report(root, last.steps, state.extensions, build_ninja=build_ninja, jobs=last.jobs, wall=last.wall,
                         cache=last.cache)

@@ -50,8 +50,10 @@ def _counters(launcher: Sequence[str]):
 class BuildWatch:
     """Started before ninja runs; :meth:`finish` after it, for the build's record and summary."""
 
-    def __init__(self, root: str, build_dir: str, launcher: Sequence[str] = (), jobs: Optional[int] = None):
-        self.root, self.build_dir, self.launcher, self.jobs = root, build_dir, list(launcher), jobs
+    def __init__(self, root: str, build_dir: str, manifest: str, launcher: Sequence[str] = (),
+                 jobs: Optional[int] = None):
+        self.root, self.build_dir, self.manifest = root, build_dir, manifest
+        self.launcher, self.jobs = list(launcher), jobs
         self.log = log_path_of(root, build_dir)
         self.mark = mark_of(self.log)
         self.cache_before = _counters(self.launcher)
@@ -66,9 +68,9 @@ class BuildWatch:
         entries = read_log(self.log)
         if self.mark is not None and now.inode == self.mark.inode:
             entries = [e for e in entries if e.offset >= self.mark.size]
-        else:  # a new log, or ninja recompacted it first: the last run of the new file
-            found = runs(entries)
-            entries = found[-1] if found else []
+        # else a new log, or ninja recompacted it first: the last run of the new file
+        found = runs(entries, manifest=self.manifest)
+        entries = found[-1] if found else []
         cache = None
         if self.cache_before is not None:
             after = _counters(self.launcher)
@@ -93,13 +95,13 @@ def _record(root: str, build_dir: str) -> Optional[Mapping]:
         return None
 
 
-def load_last_build(root: str, build_dir: str) -> LastBuild:
-    """The last build that ran anything, with ninjagen's measurements when they are of that build."""
+def load_last_build(root: str, build_dir: str, manifest: str) -> LastBuild:
+    """The last build of *manifest* that ran anything, with ninjagen's measurements when they are of that build."""
     log = log_path_of(root, build_dir)
     record = _record(root, build_dir)
     now = mark_of(log)
     if record and now is not None and record.get("log_after") == [now.inode, now.size]:
         before = record.get("log_before")
         mark = LogMark(*before) if isinstance(before, list) and len(before) == 2 else None
-        return LastBuild(steps_of(last_run(log, mark)), record.get("jobs"), record.get("wall_s"), record.get("cache"))
-    return LastBuild(steps_of(last_run(log)))
+        return LastBuild(steps_of(last_run(log, mark, manifest)), record.get("jobs"), record.get("wall_s"), record.get("cache"))
+    return LastBuild(steps_of(last_run(log, manifest=manifest)))

@@ -18,13 +18,12 @@ wrong about beyond their times.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional, Sequence
 
 from .errors import NinjagenError
 
-__all__ = ["LOG_NAME", "LogEntry", "LogMark", "Step", "read_log", "mark_of", "runs", "last_run", "since",
-           "steps_of"]
+__all__ = ["LOG_NAME", "LogEntry", "LogMark", "Step", "read_log", "mark_of", "runs", "last_run", "steps_of"]
 
 LOG_NAME = ".ninja_log"
 _HEADER = "# ninja log v"
@@ -110,47 +109,64 @@ def read_log(log_path: str) -> list[LogEntry]:
     return entries
 
 
-def runs(entries: Sequence[LogEntry], mark: Optional[LogMark] = None,
-         inode: Optional[int] = None) -> list[list[LogEntry]]:
-    """*entries* cut into ninja runs: where an end time goes down, and at *mark* when it is this log's."""
+def runs(entries: Sequence[LogEntry], mark: Optional[LogMark] = None, inode: Optional[int] = None,
+         manifest: Optional[str] = None) -> list[list[LogEntry]]:
+    """*entries* cut into ninja runs: where an end time goes down, and at *mark* when it is this log's.
+
+    A ninja that regenerated *manifest* (build.ninja) reads it again and starts
+    its clock again: the regeneration's lines are joined to the run after them,
+    whose times are moved to follow it.
+    """
     cut_at = mark.size if mark is not None and inode is not None and mark.inode == inode else None
     result: list[list[LogEntry]] = []
     previous_end = None
+    previous = None
     for entry in entries:
         new_run = previous_end is None or entry.end_ms < previous_end
+        if manifest and entry.output == manifest and not _same_edge(previous, entry):
+            new_run = True  # ninja regenerates build.ninja before anything else it runs
         if cut_at is not None and entry.offset >= cut_at:
             new_run, cut_at = True, None
         if new_run:
             result.append([])
         result[-1].append(entry)
-        previous_end = entry.end_ms
-    return result
+        previous_end, previous = entry.end_ms, entry
+    return _joined_after_regeneration(result, manifest) if manifest else result
 
 
-def last_run(log_path: str, mark: Optional[LogMark] = None) -> list[LogEntry]:
+def _same_edge(a: Optional[LogEntry], b: LogEntry) -> bool:
+    return a is not None and (a.start_ms, a.end_ms, a.command_hash) == (b.start_ms, b.end_ms, b.command_hash)
+
+
+def _joined_after_regeneration(found: list[list[LogEntry]], manifest: str) -> list[list[LogEntry]]:
+    joined: list[list[LogEntry]] = []
+    carried: list[LogEntry] = []
+    for run in found:
+        if carried:
+            shift = max(e.end_ms for e in carried)
+            run = carried + [replace(e, start_ms=e.start_ms + shift, end_ms=e.end_ms + shift) for e in run]
+            carried = []
+        regeneration = {e.command_hash for e in run if e.output == manifest}
+        if regeneration and all(e.command_hash in regeneration for e in run):
+            carried = run  # only build.ninja (and what its edge writes beside it) ran
+        else:
+            joined.append(run)
+    return joined + [carried] if carried else joined
+
+
+def last_run(log_path: str, mark: Optional[LogMark] = None, manifest: Optional[str] = None) -> list[LogEntry]:
     """The entries of the last ninja run that ran anything (see the module's docstring)."""
     entries = read_log(log_path)
     now = mark_of(log_path)
-    found = runs(entries, mark, now.inode if now else None)
+    found = runs(entries, mark, now.inode if now else None, manifest)
     return found[-1] if found else []
-
-
-def since(log_path: str, mark: Optional[LogMark]) -> Optional[list[LogEntry]]:
-    """The entries a build appended after *mark*, or None when that cannot be told (the log was
-    recompacted or replaced): then :func:`last_run` is the best answer."""
-    now = mark_of(log_path)
-    if now is None:
-        return []
-    if mark is None or now.inode != mark.inode or now.size < mark.size:
-        return None
-    return [e for e in read_log(log_path) if e.offset >= mark.size]
 
 
 def steps_of(entries: Sequence[LogEntry]) -> list[Step]:
     """One :class:`Step` per edge: the lines of an edge with several outputs come together, with the
     same times and command hash.  Times become seconds."""
     steps: list[Step] = []
-    key = None
+    key: tuple = ()
     outputs: list[str] = []
     for entry in entries:
         this = (entry.start_ms, entry.end_ms, entry.command_hash)
