@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -144,6 +145,8 @@ def test_build_settings_reach_the_build(tmp_path, find_links):
                 tmp_path / "dist", "-C", "build-dir=out/b", "-C", "jobs=1", "-C", "verbose=true", project], tmp_path)
     assert (project / "out" / "b" / "build.ninja").is_file()
     assert "-MMD -MF" in proc.stdout + proc.stderr  # ninja -v: the full compile command in the log
+    # the build's summary line in the backend's log, with the jobs it was given
+    assert re.search(r"^\s*ninjagen: 1 compile, 1 link in [\d.]+ s; [\d.]+ of 1 jobs busy", proc.stdout + proc.stderr, re.M)
     proc = run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--find-links", find_links, "-w", tmp_path / "d2",
                 "-C", "jbos=2", project], tmp_path, check=False)
     assert proc.returncode != 0
