@@ -160,7 +160,7 @@ def build_report(root: str, steps: Sequence[Step], extensions: Sequence[Mapping]
         "utilization": round(busy / wall / jobs, 2) if wall > 0 else 0.0,
         "counts": {kind: kinds.count(kind) for kind in KINDS},
         "steps": records,
-        "extensions": _per_extension(records, extensions),
+        "extensions": _per_extension(records, extensions) if detail else [],
         "slowest": [{k: r[k] for k in ("output", "source", "kind", "extension", "duration_s")} for r in by_time[:10]],
         "critical_path": {
             "duration_s": round(chain_s, 3), "steps": [r["output"] for r in chain_records],
@@ -175,9 +175,12 @@ def build_report(root: str, steps: Sequence[Step], extensions: Sequence[Mapping]
 
 
 def _per_extension(records: Sequence[dict], extensions: Sequence[Mapping]) -> list[dict]:
+    steps_of: dict[Optional[str], list[dict]] = {}
+    for r in records:
+        steps_of.setdefault(r["extension"], []).append(r)
     result = []
     for ext in extensions:
-        mine = [r for r in records if r["extension"] == ext["name"]]
+        mine = steps_of.get(ext["name"], [])
         compiles = [r for r in mine if r["kind"] == "compile"]
         result.append({
             "name": ext["name"], "output": ext.get("output"),
@@ -191,8 +194,9 @@ def _per_extension(records: Sequence[dict], extensions: Sequence[Mapping]) -> li
     return sorted(result, key=lambda e: -(e["compile_s"] + e["link_s"] + e["other_s"]))
 
 
-def last_build_report(project_dir: str, build_ninja: Optional[str] = None) -> dict:
-    """The report of the last build that ran anything in *project_dir* (of *build_ninja*, default the project's)."""
+def last_build_report(project_dir: str, build_ninja: Optional[str] = None, detail: bool = True) -> dict:
+    """The report of the last build that ran anything in *project_dir* (of *build_ninja*, default the project's);
+    *detail* as for :func:`build_report`."""
     root = os.path.abspath(project_dir)
     name = build_ninja or BUILD_NINJA
     state = read_state(root, name)
@@ -205,4 +209,4 @@ def last_build_report(project_dir: str, build_ninja: Optional[str] = None) -> di
         raise NinjagenError(f"no build has run in {root} yet ({os.path.relpath(log, root)} does not exist)")
     last = load_last_build(root, state.build_dir, name)
     return build_report(root, last.steps, state.extensions, build_ninja=build_ninja, jobs=last.jobs, wall=last.wall,
-                        cache=last.cache)
+                        cache=last.cache, detail=detail)

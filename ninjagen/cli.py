@@ -145,7 +145,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .build_report import last_build_report
     from .build_summary import summary_line
 
-    report = last_build_report(args.project_dir, args.build_ninja)
+    detailed = args.json or args.trace or args.html or not args.summary
+    report = last_build_report(args.project_dir, args.build_ninja, detail=bool(detailed))
     for path, render in ((args.trace, "trace"), (args.html, "html")):
         if path:
             if render == "trace":
