@@ -1,10 +1,13 @@
-"""A compiler cache shared by checkouts in different folders: what ninjagen adds to compile commands for it.
+"""A compiler cache shared by two checkouts, and by two machines through Redis: sccache for real.
 
 Compile commands name files relative to the project folder, so two checkouts
 give the same commands; what remains is gcc's line naming the working folder in
 its preprocessed output with ``-g``, which ``-fno-working-directory`` (added
 behind a caching launcher, where a probe finds the compiler writes it) leaves
-out.
+out.  Each sccache server here is the test's own (a free port, a cache folder in
+tmp_path, nothing from the user's SCCACHE_* settings), as is the Redis server,
+and each is stopped by its PID.  Two folders, machine-a/proj and
+machine-b/proj, each with its own sccache server, stand in for two machines.
 """
 
 from __future__ import annotations
@@ -14,16 +17,21 @@ import os
 import subprocess
 from pathlib import Path
 
-from cache_servers import clean_cache_env
-from conftest import configure
+import pytest
+
+from cache_servers import RedisServer, SccacheServer, clean_cache_env, hits, misses
+from conftest import SAMPLES, configure, copy_sources, ninja, run_python
 from devloop import need
 from targets import CYGWIN, LINUX, WINDOWS
 
 from ninjagen import configure as configure_api
+from ninjagen.cli import main
 from ninjagen.compilers import customize_compiler, new_compiler
 from ninjagen.probe import CACHE_NAME
 
 FLAG = "-fno-working-directory"
+#: samples/multi: a static library's source and two modules' sources
+COMPILES = 3
 
 
 def _variables(text: str) -> dict[str, str]:
@@ -41,6 +49,41 @@ def _unix_compiler(tmp_path: Path, launcher: list[str], target=LINUX, compiler=N
     cc.build_dir = str(tmp_path / "build")
     cc.share_cache_across_folders()
     return cc
+
+
+@pytest.fixture
+def sccache_server(tmp_path, monkeypatch):
+    """start(name, **SCCACHE_settings) -> a running SccacheServer; all of them stopped afterwards."""
+    sccache = need("sccache")
+    clean_cache_env(monkeypatch)
+    started: list[SccacheServer] = []
+
+    def start(name: str, **settings: str) -> SccacheServer:
+        server = SccacheServer(sccache, tmp_path / name, **settings)
+        started.append(server)
+        server.use(monkeypatch)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def redis(tmp_path):
+    server = RedisServer(need("redis-server"), tmp_path / "redis")
+    yield server
+    server.stop()
+
+
+def _checkout(tmp_path: Path, machine: str) -> Path:
+    return copy_sources(SAMPLES / "multi", tmp_path / machine / "proj")
+
+
+def _build(project: Path, *configure_args: str) -> None:
+    configure(project, "--launcher", "sccache", *configure_args)
+    assert main(["build", "-C", str(project)]) == 0
+    assert len(_compile_commands(project)) == COMPILES
 
 
 # ------------------------------------------------------------------ the flag, and who gets it
@@ -113,3 +156,140 @@ def test_the_flag_leaves_the_object_of_a_compile_from_source_alone(tmp_path):
         objects.append(obj.read_bytes())
     assert objects[0] == objects[1]
     assert str(tmp_path).encode() in objects[1]  # the working folder is still the object's DW_AT_comp_dir
+
+
+# ------------------------------------------------------------------ real sccache
+@pytest.mark.daemons
+@pytest.mark.slow
+def test_sccache_serves_the_rebuild_after_clean(sample, sccache_server):
+    server = sccache_server("sccache")
+    project = sample("multi")
+    _build(project)
+    first = server.stats()
+    assert (misses(first), hits(first)) == (COMPILES, 0)
+    assert main(["clean", "-C", str(project)]) == 0
+    assert "CC " in ninja(project).stdout  # compiled again, by ninja's account...
+    second = server.stats()
+    assert (misses(second), hits(second)) == (COMPILES, COMPILES)  # ...and every compile served from the cache
+    assert second["cache_location"] == f'Local disk: "{server.env["SCCACHE_DIR"]}"'
+    assert run_python(project, "check_sample.py").strip() == "ok multi"
+
+
+@pytest.mark.daemons
+@pytest.mark.slow
+def test_two_checkouts_share_one_local_sccache_cache(tmp_path, sccache_server):
+    server = sccache_server("sccache")  # its local disk cache hashes gcc's preprocessed output with line markers
+    a, b = _checkout(tmp_path, "machine-a"), _checkout(tmp_path, "machine-b")
+    _build(a)
+    _build(b)
+    stats = server.stats()
+    assert stats["use_preprocessor_cache_mode"] is True
+    assert (misses(stats), hits(stats)) == (COMPILES, COMPILES)  # b compiled nothing
+    assert run_python(b, "check_sample.py").strip() == "ok multi"
+
+    # the control: without the flag, a third checkout misses every compile
+    c = _checkout(tmp_path, "machine-c")
+    configure(c, "--launcher", "sccache")
+    build_ninja = c / "build.ninja"
+    assert FLAG in build_ninja.read_text()
+    build_ninja.write_text(build_ninja.read_text().replace(" " + FLAG, ""))
+    ninja(c)
+    stats = server.stats()
+    assert (misses(stats), hits(stats)) == (2 * COMPILES, COMPILES)
+
+
+@pytest.mark.daemons
+@pytest.mark.slow
+def test_redis_serves_a_second_machine_every_compile(tmp_path, sccache_server, redis):
+    a, b = _checkout(tmp_path, "machine-a"), _checkout(tmp_path, "machine-b")
+    server_a = sccache_server("sccache-a", SCCACHE_REDIS_ENDPOINT=redis.url)
+    _build(a)
+    stats = server_a.stats()
+    assert stats["cache_location"].startswith(f"redis, name: {redis.url}")
+    assert (misses(stats), hits(stats)) == (COMPILES, 0)
+    assert redis.dbsize() >= COMPILES
+    server_a.stop()
+
+    server_b = sccache_server("sccache-b", SCCACHE_REDIS_ENDPOINT=redis.url)  # a fresh server, an empty folder
+    _build(b)
+    stats = server_b.stats()
+    assert (misses(stats), hits(stats)) == (0, COMPILES)
+    assert not [p for p in Path(server_b.env["SCCACHE_DIR"]).rglob("*") if p.is_file()]  # Redis is the only storage
+    assert run_python(b, "check_sample.py").strip() == "ok multi"
+    assert os.path.realpath(b) != os.path.realpath(a)
+
+
+@pytest.mark.daemons
+@pytest.mark.slow
+def test_a_local_cache_in_front_of_redis_shares_too(tmp_path, sccache_server, redis):
+    """sccache's two-level cache (local disk, then Redis): the local level hashes line markers, Redis serves b."""
+    chain = {"SCCACHE_REDIS_ENDPOINT": redis.url, "SCCACHE_MULTILEVEL_CHAIN": "disk,redis"}
+    a, b = _checkout(tmp_path, "machine-a"), _checkout(tmp_path, "machine-b")
+    server_a = sccache_server("sccache-a", **chain)
+    _build(a)
+    assert misses(server_a.stats()) == COMPILES
+    server_a.stop()
+
+    server_b = sccache_server("sccache-b", **chain)
+    _build(b)
+    stats = server_b.stats()
+    assert (misses(stats), hits(stats)) == (0, COMPILES)
+    levels = {level["name"]: level for level in stats["stats"]["multi_level"]}
+    assert levels["L0 (disk)"]["hits"] == 0 and levels["L1 (redis)"]["hits"] == COMPILES
+    assert run_python(b, "check_sample.py").strip() == "ok multi"
+
+
+# ------------------------------------------------------------------ ccache, for comparison
+def _ccache_alone(monkeypatch) -> None:
+    """ccache with none of the user's settings that change what it hashes or stores."""
+    need("ccache")
+    clean_cache_env(monkeypatch)
+    for name in ("CCACHE_DISABLE", "CCACHE_RECACHE", "CCACHE_READONLY", "CCACHE_NOHASHDIR", "CCACHE_HASHDIR",
+                 "CCACHE_BASEDIR", "CCACHE_CONFIGPATH", "CCACHE_REMOTE_STORAGE", "CCACHE_REMOTE_ONLY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def _ccache_stats() -> dict[str, int]:
+    out = subprocess.run(["ccache", "--print-stats"], capture_output=True, text=True, check=True).stdout
+    return {k: int(v) for k, v in (line.split("\t") for line in out.splitlines())}
+
+
+@pytest.mark.slow
+def test_ccache_shares_between_checkouts_with_hash_dir_off_or_map_prefix(tmp_path, monkeypatch):
+    """ccache hashes the working folder of a -g compile (hash_dir) unless told not to or the folder is mapped."""
+    _ccache_alone(monkeypatch)
+    counts = {}
+    for case, setting, args in (("default", {}, ()), ("no-hash-dir", {"CCACHE_NOHASHDIR": "1"}, ()),
+                                ("map-prefix", {}, ("--map-prefix",))):
+        monkeypatch.setenv("CCACHE_DIR", str(tmp_path / case / "ccache-dir"))
+        for name, value in setting.items():
+            monkeypatch.setenv(name, value)
+        for machine in ("machine-a", "machine-b"):
+            project = copy_sources(SAMPLES / "multi", tmp_path / case / machine / "proj")
+            configure(project, "--launcher", "ccache", *args)
+            assert main(["build", "-C", str(project)]) == 0
+        stats = _ccache_stats()
+        counts[case] = (stats["cache_miss"], stats["direct_cache_hit"] + stats["preprocessed_cache_hit"])
+        for name in setting:
+            monkeypatch.delenv(name)
+    assert counts == {"default": (2 * COMPILES, 0), "no-hash-dir": (COMPILES, COMPILES),
+                      "map-prefix": (COMPILES, COMPILES)}
+
+
+@pytest.mark.daemons
+@pytest.mark.slow
+def test_ccache_shares_through_redis_with_hash_dir_off(tmp_path, monkeypatch, redis):
+    """ccache's own remote storage: two machines, two local cache folders, one Redis."""
+    _ccache_alone(monkeypatch)
+    monkeypatch.setenv("CCACHE_REMOTE_STORAGE", redis.url)
+    monkeypatch.setenv("CCACHE_NOHASHDIR", "1")
+    counts = []
+    for machine in ("machine-a", "machine-b"):
+        monkeypatch.setenv("CCACHE_DIR", str(tmp_path / machine / "ccache-dir"))
+        project = _checkout(tmp_path, machine)
+        configure(project, "--launcher", "ccache")
+        assert main(["build", "-C", str(project)]) == 0
+        stats = _ccache_stats()
+        counts.append((stats["cache_miss"], stats["remote_storage_hit"]))
+    assert counts == [(COMPILES, 0), (0, COMPILES)]
+    assert run_python(project, "check_sample.py").strip() == "ok multi"

