@@ -295,6 +295,7 @@ def _compiler(config: ProjectConfig, options: ConfigureOptions, target: Target, 
     customize_compiler(cc, environ)
     cc.set_launcher(resolve_launcher(options.launcher, environ, config.launcher, check=target.runs_here))
     cc.build_dir = build_dir
+    cc.share_cache_across_folders()  # after the launcher is set, and where the probe cache is
     if options.map_prefix:
         cc.map_prefix(os.getcwd())  # the project folder: configure runs in it
     cc.set_include_dirs(list(target.include_dirs))

@@ -20,21 +20,41 @@ from typing import Mapping, Optional, Sequence
 
 from .errors import ConfigError
 
-__all__ = ["KNOWN_LAUNCHERS", "LAUNCHER_ENV", "is_launcher", "strip_launcher", "resolve_launcher"]
+__all__ = ["KNOWN_LAUNCHERS", "CACHING_LAUNCHERS", "LAUNCHER_ENV", "is_launcher", "strip_launcher",
+           "caching_launcher", "resolve_launcher"]
 
 #: programs that take a compiler command as their arguments
 KNOWN_LAUNCHERS = ("ccache", "sccache", "distcc", "icecc", "buildcache")
+#: the launchers among them that keep compiled objects in a cache
+CACHING_LAUNCHERS = ("ccache", "sccache", "buildcache")
 LAUNCHER_ENV = "NINJAGEN_LAUNCHER"
 #: a value that asks for no launcher (overrides the environment and pyproject.toml)
 NO_LAUNCHER = ("", "none")
 
 
+def _program(word: str) -> str:
+    """The program *word* names: ``/usr/bin/ccache`` and ``CCACHE.EXE`` are ``ccache``."""
+    base = os.path.basename(word.replace("\\", "/")).lower()
+    return base[:-4] if base.endswith(".exe") else base
+
+
 def is_launcher(word: str) -> bool:
     """Whether *word* names one of the known launchers (a path to one counts)."""
-    base = os.path.basename(word.replace("\\", "/")).lower()
-    if base.endswith(".exe"):
-        base = base[:-4]
-    return base in KNOWN_LAUNCHERS
+    return _program(word) in KNOWN_LAUNCHERS
+
+
+def caching_launcher(words: Sequence[str]) -> Optional[tuple[str, str]]:
+    """The first caching launcher among the launcher words *words* start with, as (name, word), or None.
+
+    ``["/opt/bin/sccache", "gcc"]`` gives ``("sccache", "/opt/bin/sccache")``;
+    ``["distcc", "gcc"]`` gives None.
+    """
+    for word in words:
+        if not is_launcher(word):
+            return None
+        if _program(word) in CACHING_LAUNCHERS:
+            return _program(word), word
+    return None
 
 
 def strip_launcher(words: Sequence[str]) -> list[str]:

@@ -225,6 +225,14 @@ class CCompiler:
         wheels, a compiler cache shared across folders).
         """
 
+    def share_cache_across_folders(self) -> None:
+        """Keep the working folder out of what a caching launcher hashes (default: nothing).
+
+        Called once the launcher is set; a compiler changes its compile commands
+        only when they go through a caching launcher (ccache, sccache, ...), so
+        that two checkouts in two folders can share cache entries.
+        """
+
     def adopt_executables(self, recorded: Mapping[str, Sequence[str]]) -> None:
         """Take the commands a setuptools compiler of this type had (its ``executables``), as it would use them.
 

@@ -8,9 +8,10 @@ import re
 from dataclasses import replace
 from typing import Any, ClassVar, Mapping, Optional, Sequence, Union
 
-from ..errors import ConfigError
+from ..errors import ConfigError, ProbeError
 from ..graph import Edge
-from ..launchers import is_launcher, strip_launcher
+from ..launchers import caching_launcher, is_launcher, strip_launcher
+from ..probe import Probe, output
 from ..quoting import sh_join
 from .base import CCompiler
 
@@ -35,6 +36,10 @@ _RSP_SPECIAL = re.compile("[ \t\n\r\v\f'\"\\\\]")
 #: what breaks a path in a gcc depfile as ninja parses it: characters gcc does not escape,
 #: control characters, and a backslash before '$' or ':'
 _DEPFILE_UNSAFE = re.compile(r"[*;<>^`|\x00-\x09\x0b\x0c\x0e-\x1f\x7f]|\\[$:]")
+
+
+#: the line marker that names the working folder in gcc's preprocessed output with -g: # 1 "/the/folder//"
+_WORKING_FOLDER_MARKER = re.compile(r'^# \d+ ".*//"$', re.M)
 
 
 def _rsp_quote(arg: str) -> str:
@@ -115,6 +120,12 @@ class UnixCCompiler(CCompiler):
         "CC", "CXX", "CPP", "CPPFLAGS", "CFLAGS", "LDFLAGS", "LDSHARED", "LDCXXSHARED",
         "AR", "ARFLAGS", "RANLIB",
     )
+
+    #: behind a caching launcher, per language: the compile command a probe asks (see
+    #: share_cache_across_folders), its source suffix, and the commands that take its answer
+    cache_probed_commands: ClassVar[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
+        ("compiler_so", ".c", ("compiler_so", "compiler")),
+        ("compiler_so_cxx", ".cpp", ("compiler_so_cxx", "compiler_cxx")))
 
     def customize(self, environ: Mapping[str, str]) -> None:
         """Executables from the target's sysconfig, overridden by *environ*.
@@ -251,6 +262,43 @@ class UnixCCompiler(CCompiler):
         for key in ("compiler", "compiler_so", "compiler_cxx", "compiler_so_cxx"):
             if key in self.commands:
                 self.commands[key] = self.commands[key] + [f"-ffile-prefix-map={folder}=."]
+
+    def share_cache_across_folders(self) -> None:
+        """As there: ``-fno-working-directory`` on the compiles through a caching launcher, if the compiler needs it.
+
+        With ``-g`` (Python's CFLAGS have it) gcc writes the working folder into
+        its preprocessed output (``# 1 "/the/folder//"``), and a cache that hashes
+        that output (sccache's preprocessor cache mode, on with its local disk
+        cache) keys each object by the folder it was compiled in.  The flag leaves
+        that line out; an object compiled from the source is the same but for the
+        flags gcc records in it (its DW_AT_comp_dir still names the folder).  clang
+        writes no such line and warns that the flag is unused, so each compiler is
+        asked, by a probe cached in the build folder.
+        """
+        for asked, suffix, keys in self.cache_probed_commands:
+            if asked not in self.commands:
+                continue
+            words = self.command(asked)
+            if caching_launcher(self.launcher) is None and caching_launcher(words) is None:
+                continue
+            if self._names_working_folder(strip_launcher(words), suffix):
+                for key in keys:
+                    if key in self.commands:
+                        self.commands[key] = self.commands[key] + ["-fno-working-directory"]
+
+    def _names_working_folder(self, command: list[str], suffix: str) -> bool:
+        """Whether *command* (a compiler, no launcher) names the working folder when it preprocesses with ``-g``."""
+        name = "empty" + suffix
+
+        def commands(scratch: str) -> list[list[str]]:
+            return [command + self.debug_compile_args() + ["-E", os.path.join(scratch, name)]]
+
+        try:
+            found = output(Probe({name: ""}, commands), self.build_dir,
+                           lambda out, scratch: _WORKING_FOLDER_MARKER.search(out) is not None, dry_run=self.dry_run)
+        except ProbeError:  # the compiler is not here (a build generated for another machine)
+            return False
+        return bool(found)
 
     def adopt_executables(self, recorded: Mapping[str, Sequence[str]]) -> None:
         """As there, and a setuptools compiler without the ``*_cxx`` commands (setuptools < 72) used its C ones.
