@@ -21,12 +21,15 @@ from typing import Mapping, Optional, Sequence
 from .errors import ConfigError
 
 __all__ = ["KNOWN_LAUNCHERS", "CACHING_LAUNCHERS", "LAUNCHER_ENV", "is_launcher", "strip_launcher",
-           "caching_launcher", "resolve_launcher"]
+           "caching_launcher", "keys_by_working_folder", "resolve_launcher"]
 
 #: programs that take a compiler command as their arguments
 KNOWN_LAUNCHERS = ("ccache", "sccache", "distcc", "icecc", "buildcache")
 #: the launchers among them that keep compiled objects in a cache
 CACHING_LAUNCHERS = ("ccache", "sccache", "buildcache")
+#: the caches among them that key an object by gcc's preprocessed output as gcc writes it, with the line
+#: naming the working folder (sccache's preprocessor cache mode); ccache takes that line out itself
+FOLDER_KEYED_CACHES = ("sccache",)
 LAUNCHER_ENV = "NINJAGEN_LAUNCHER"
 #: a value that asks for no launcher (overrides the environment and pyproject.toml)
 NO_LAUNCHER = ("", "none")
@@ -41,6 +44,12 @@ def _program(word: str) -> str:
 def is_launcher(word: str) -> bool:
     """Whether *word* names one of the known launchers (a path to one counts)."""
     return _program(word) in KNOWN_LAUNCHERS
+
+
+def keys_by_working_folder(words: Sequence[str]) -> bool:
+    """Whether the launcher words *words* start with run a cache that the working folder's line would key."""
+    found = caching_launcher(words)
+    return found is not None and found[0] in FOLDER_KEYED_CACHES
 
 
 def caching_launcher(words: Sequence[str]) -> Optional[tuple[str, str]]:

@@ -18,6 +18,7 @@ import pytest
 
 from browser import chromium, near
 from conftest import ROOT, ninja, write
+from devloop import need
 
 from ninjagen.build_report import assign_lanes, critical_path, ninja_default_jobs
 from ninjagen.build_summary import summary_line
@@ -153,6 +154,21 @@ def test_ninjagen_build_prints_one_summary_line_and_quiet_drops_it(sample, capfd
     (project / "include" / "shapes.h").touch()
     status, out, _ = cli(capfd, "build", "-q", "-C", str(project))
     assert status == 0 and "ninjagen:" not in out and "LINK" in out
+
+
+def test_the_summary_counts_the_compiler_caches_hits_of_this_build(sample, capfd, tmp_path, monkeypatch):
+    need("ccache")
+    monkeypatch.setenv("CCACHE_DIR", str(tmp_path / "ccache-dir"))  # a private, empty cache
+    for name in ("CCACHE_DISABLE", "CCACHE_RECACHE", "CCACHE_READONLY", "NINJAGEN_LAUNCHER"):
+        monkeypatch.delenv(name, raising=False)
+    project = sample("multi")
+    assert main(["configure", "-C", str(project), "--launcher", "ccache"]) == 0
+    assert cli(capfd, "build", "-C", str(project))[1].rstrip().endswith("; ccache: 0 hits, 3 misses")
+    assert main(["clean", "-C", str(project)]) == 0
+    out = cli(capfd, "build", "-C", str(project))[1]
+    assert out.rstrip().endswith("; ccache: 3 hits, 0 misses")
+    report = json.loads(cli(capfd, "report", "-C", str(project), "--json")[1])
+    assert report["cache"] == {"launcher": "ccache", "hits": 3, "misses": 0}
 
 
 def test_report_json_agrees_with_the_log_and_the_graph(sample, capfd):

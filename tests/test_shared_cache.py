@@ -3,7 +3,7 @@
 Compile commands name files relative to the project folder, so two checkouts
 give the same commands; what remains is gcc's line naming the working folder in
 its preprocessed output with ``-g``, which ``-fno-working-directory`` (added
-behind a caching launcher, where a probe finds the compiler writes it) leaves
+behind sccache, where a probe finds the compiler writes it) leaves
 out.  Each sccache server here is the test's own (a free port, a cache folder in
 tmp_path, nothing from the user's SCCACHE_* settings), as is the Redis server,
 and each is stopped by its PID.  Two folders, machine-a/proj and
@@ -87,23 +87,23 @@ def _build(project: Path, *configure_args: str) -> None:
 
 
 # ------------------------------------------------------------------ the flag, and who gets it
-def test_gcc_behind_a_cache_gets_the_flag_and_without_one_nothing_changes(tmp_path):
+def test_gcc_behind_sccache_gets_the_flag_and_without_it_nothing_changes(tmp_path):
     need("gcc")
-    for launcher in (["ccache"], ["sccache"], ["/opt/bin/buildcache"]):
+    for launcher in (["sccache"], ["/opt/bin/sccache"]):
         cc = _unix_compiler(tmp_path, launcher)
         for key in ("compiler", "compiler_so", "compiler_cxx", "compiler_so_cxx"):
             assert cc.commands[key][-1] == FLAG, (launcher, key)
         assert all(FLAG not in cc.commands[key] for key in ("preprocessor", "linker_so", "linker_exe"))
     plain = _unix_compiler(tmp_path, []).commands
-    for launcher in (["distcc"], ["icecc"]):
+    for launcher in (["ccache"], ["distcc"], ["icecc"]):  # ccache drops gcc's folder line from its hash itself
         assert _unix_compiler(tmp_path, launcher).commands == plain
     assert not any(FLAG in words for words in plain.values())
 
 
 def test_a_cache_inside_cc_gets_it_on_that_language_only(tmp_path):
     need("gcc")
-    cc = _unix_compiler(tmp_path, [], environ={"CC": "ccache gcc"})
-    assert cc.commands["compiler_so"][:2] == ["ccache", "gcc"] and cc.commands["compiler_so"][-1] == FLAG
+    cc = _unix_compiler(tmp_path, [], environ={"CC": "sccache gcc"})
+    assert cc.commands["compiler_so"][:2] == ["sccache", "gcc"] and cc.commands["compiler_so"][-1] == FLAG
     assert FLAG not in cc.commands["compiler_so_cxx"]  # g++ compiles without a cache
 
 
@@ -200,7 +200,7 @@ def test_two_checkouts_share_one_local_sccache_cache(tmp_path, sccache_server):
 
 @pytest.mark.daemons
 @pytest.mark.slow
-def test_redis_serves_a_second_machine_every_compile(tmp_path, sccache_server, redis):
+def test_redis_serves_a_second_machine_every_compile(tmp_path, sccache_server, redis, capfd):
     a, b = _checkout(tmp_path, "machine-a"), _checkout(tmp_path, "machine-b")
     server_a = sccache_server("sccache-a", SCCACHE_REDIS_ENDPOINT=redis.url)
     _build(a)
@@ -211,7 +211,11 @@ def test_redis_serves_a_second_machine_every_compile(tmp_path, sccache_server, r
     server_a.stop()
 
     server_b = sccache_server("sccache-b", SCCACHE_REDIS_ENDPOINT=redis.url)  # a fresh server, an empty folder
+    capfd.readouterr()
     _build(b)
+    summary = capfd.readouterr().out.rstrip().splitlines()[-1]
+    assert summary.startswith("ninjagen: 3 compiles, 2 links, 1 archive in ")
+    assert summary.endswith(f"; sccache: {COMPILES} hits, 0 misses")  # the build's summary line says so too
     stats = server_b.stats()
     assert (misses(stats), hits(stats)) == (0, COMPILES)
     assert not [p for p in Path(server_b.env["SCCACHE_DIR"]).rglob("*") if p.is_file()]  # Redis is the only storage

@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Mapping, Optional, Sequence, Union
 
 from ..errors import ConfigError, ProbeError
 from ..graph import Edge
-from ..launchers import caching_launcher, is_launcher, strip_launcher
+from ..launchers import is_launcher, keys_by_working_folder, strip_launcher
 from ..probe import Probe, output
 from ..quoting import sh_join
 from .base import CCompiler
@@ -264,22 +264,23 @@ class UnixCCompiler(CCompiler):
                 self.commands[key] = self.commands[key] + [f"-ffile-prefix-map={folder}=."]
 
     def share_cache_across_folders(self) -> None:
-        """As there: ``-fno-working-directory`` on the compiles through a caching launcher, if the compiler needs it.
+        """As there: ``-fno-working-directory`` on the compiles through sccache, if the compiler needs it.
 
         With ``-g`` (Python's CFLAGS have it) gcc writes the working folder into
         its preprocessed output (``# 1 "/the/folder//"``), and a cache that hashes
         that output (sccache's preprocessor cache mode, on with its local disk
-        cache) keys each object by the folder it was compiled in.  The flag leaves
-        that line out; an object compiled from the source is the same but for the
-        flags gcc records in it (its DW_AT_comp_dir still names the folder).  clang
-        writes no such line and warns that the flag is unused, so each compiler is
-        asked, by a probe cached in the build folder.
+        cache) keys each object by the folder it was compiled in (ccache takes the
+        line out itself).  The flag leaves that line out; an object compiled from
+        the source is the same but for the flags gcc records in it (its
+        DW_AT_comp_dir still names the folder).  clang writes no such line and
+        warns that the flag is unused, so each compiler is asked, by a probe cached
+        in the build folder.
         """
         for asked, suffix, keys in self.cache_probed_commands:
             if asked not in self.commands:
                 continue
             words = self.command(asked)
-            if caching_launcher(self.launcher) is None and caching_launcher(words) is None:
+            if not (keys_by_working_folder(self.launcher) or keys_by_working_folder(words)):
                 continue
             if self._names_working_folder(strip_launcher(words), suffix):
                 for key in keys:
