@@ -66,8 +66,8 @@ def _critical_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for output in (report.get("critical_path") or {}).get("steps", []):
         step = by_output.get(output, {})
-        rows.append({"output": output, "kind": step.get("kind", "?"), "extension": step.get("extension"),
-                     "duration_s": step.get("duration_s")})
+        rows.append({"output": output, "source": step.get("source"), "kind": step.get("kind", "?"),
+                     "extension": step.get("extension"), "duration_s": step.get("duration_s")})
     return rows
 
 

@@ -73,10 +73,12 @@ def make_report(steps=STEPS, critical=CRITICAL, rename: dict[str, str] | None = 
         "wall_s": wall, "busy_s": busy, "jobs": jobs,
         "parallelism": busy / wall if wall else 0.0, "utilization": busy / wall / jobs if wall else 0.0,
         "counts": counts, "steps": out, "extensions": extensions,
-        "slowest": [{"output": s["output"], "kind": s["kind"], "extension": s["extension"], "duration_s": s["duration_s"]}
+        "slowest": [{"output": s["output"], "source": s["source"], "kind": s["kind"], "extension": s["extension"],
+                     "duration_s": s["duration_s"]}
                     for s in sorted(out, key=lambda s: -s["duration_s"])[:10]],
         "critical_path": {"duration_s": path_s, "steps": [s["output"] for s in path],
-                          "dominant": dominant and {"output": dominant["output"], "kind": dominant["kind"],
+                          "dominant": dominant and {"output": dominant["output"], "source": dominant["source"],
+                                                    "kind": dominant["kind"],
                                                     "duration_s": dominant["duration_s"],
                                                     "share": dominant["duration_s"] / path_s},
                           "advice": "The compile of the Cython-generated C dominates: split the module or use -O1."},
@@ -155,10 +157,11 @@ def test_tables_are_in_the_page_without_javascript():
     page = render_html(report)
     before, slowest = page.split("<h2>Slowest steps</h2>")
     critical = before.split("<h2>Critical path</h2>")[1]
-    outputs = {s["output"] for s in report["steps"]}
+    shown = {s["output"]: s["source"] or s["output"] for s in report["steps"]}  # a compile by its source
+    names = set(shown.values())
     # the critical path in build order, the slowest steps slowest first, each with its duration
-    assert [c for c in first_table(critical).cells if c in outputs] == CRITICAL
-    assert [c for c in first_table(slowest).cells if c in outputs] == [s["output"] for s in report["slowest"]]
+    assert [c for c in first_table(critical).cells if c in names] == [shown[o] for o in CRITICAL]
+    assert [c for c in first_table(slowest).cells if c in names] == [shown[s["output"]] for s in report["slowest"]]
     assert report["critical_path"]["advice"] in critical
     assert "<noscript>" in page
     for text in ("1.42 s", "7 hits", "2 misses", "sccache", "pkg._a", "pkg._b", "840 ms", "60 %"):
@@ -166,7 +169,8 @@ def test_tables_are_in_the_page_without_javascript():
 
 
 def test_a_hostile_output_name_stays_text():
-    report = make_report(rename={"build/obj/1f/build/cython/pkg/_b.o": HOSTILE, "build.ninja": "a & b \u2028 \"q\""})
+    report = make_report(rename={"src/pkg/_b.cpython-311-x86_64-linux-gnu.so": HOSTILE,
+                                 "build.ninja": "a & b \u2028 \"q\""})
     page = render_html(report)
     assert HOSTILE not in page
     assert "<img" not in page and "</script><" not in page
