@@ -49,6 +49,8 @@ class Case:
     """A build backend hook to call (in the project folder) instead of ``ninjagen configure``."""
     settings: dict[str, str] = field(default_factory=dict)
     """Its config-settings."""
+    command: str = "configure"
+    """The ninjagen command to run (when no *hook* is named)."""
 
 
 def _pyproject(case: Case) -> str:
@@ -163,6 +165,11 @@ CASES = [
          pyproject=PROJECT + M, hook="build_wheel", settings={"build_dir": "b"}),
     Case("backend-missing-package", "[tool.ninjagen] packages: package 'nope' has no folder nope",
          pyproject=PROJECT + '[tool.ninjagen]\npackages = ["nope"]\n' + M, hook="build_wheel"),
+    # build insight
+    Case("report-foreign-build-ninja", "build.ninja in {project} has no readable ninjagen state: run ninjagen "
+         "configure again", command="report"),
+    Case("report-missing-build-file", "no nope.ninja in {project}: run ninjagen configure, then a build",
+         command="report", args=("-f", "nope.ninja")),
 ]
 
 
@@ -210,7 +217,7 @@ def test_bad_input_gets_one_line_and_changes_nothing(case, tmp_path, capfd, monk
             monkeypatch.chdir(project)
             rc = getattr(ninjagen.backend, case.hook)(str(tmp_path / "dist"), case.settings) and 0
         else:
-            rc = main(["configure", *args])
+            rc = main([case.command, *args])
     except SystemExit as exc:  # usage errors leave through argparse; the backend's hooks exit
         rc = exc.code
     captured = capfd.readouterr()
