@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from .errors import NinjagenError
+from .process import argument_chunks
 from .runner import run_ninja
 
 __all__ = ["EdgeInputs", "rules_of", "inputs_of", "kind_of"]
@@ -64,19 +65,6 @@ def rules_of(root: str, build_ninja: Optional[str] = None) -> dict[str, str]:
     return rules
 
 
-def _chunks(outputs: list[str]) -> Iterable[list[str]]:
-    chunk: list[str] = []
-    size = 0
-    for output in outputs:
-        if chunk and size + len(output) > _QUERY_CHARS:
-            yield chunk
-            chunk, size = [], 0
-        chunk.append(output)
-        size += len(output) + 1
-    if chunk:
-        yield chunk
-
-
 def _parse_query(text: str) -> dict[str, EdgeInputs]:
     found: dict[str, EdgeInputs] = {}
     node = rule = None
@@ -115,6 +103,6 @@ def inputs_of(root: str, outputs: Iterable[str], build_ninja: Optional[str] = No
     known = known if known is not None else rules_of(root, build_ninja)
     wanted = [o for o in dict.fromkeys(outputs) if o in known]
     found: dict[str, EdgeInputs] = {}
-    for chunk in _chunks(wanted):
+    for chunk in argument_chunks(wanted, _QUERY_CHARS):
         found.update(_parse_query(_ninja(root, build_ninja, ["-t", "query", *chunk])))
     return found

@@ -10,12 +10,12 @@ output.
 from __future__ import annotations
 
 import subprocess
-from typing import Mapping, Optional, Sequence, Type
+from typing import Iterator, Mapping, Optional, Sequence, Type
 
 from .errors import NinjagenError, ProbeError
 from .quoting import host_join
 
-__all__ = ["run"]
+__all__ = ["run", "argument_chunks"]
 
 
 def run(argv: Sequence[str], *, cwd: Optional[str] = None, env: Optional[Mapping[str, str]] = None,
@@ -43,3 +43,18 @@ def run(argv: Sequence[str], *, cwd: Optional[str] = None, env: Optional[Mapping
         raise check(f"{what or argv[0]}: {host_join(argv)} exited with status {proc.returncode}"
                     + (f"\n{output}" if output else ""))
     return proc
+
+
+def argument_chunks(items: Sequence[str], chars: int) -> Iterator[list[str]]:
+    """*items* in runs of about *chars* characters: the arguments of command lines that fit
+    (Windows' CreateProcess takes 32K characters)."""
+    chunk: list[str] = []
+    size = 0
+    for item in items:
+        if chunk and size + len(item) > chars:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(item)
+        size += len(item) + 1
+    if chunk:
+        yield chunk

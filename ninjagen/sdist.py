@@ -35,14 +35,14 @@ import os
 import re
 import stat
 import tarfile
-from typing import Iterator, Optional, Sequence
+from typing import Optional, Sequence
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from .atomic import atomic_path
 from .errors import ConfigError, ProbeError
-from .process import run
+from .process import argument_chunks, run
 from .source_date import source_date_epoch
 
 __all__ = ["sdist_files", "write_sdist", "PRUNED_FOLDERS", "SKIPPED_FILES"]
@@ -155,24 +155,10 @@ def _git_files(root: str) -> Optional[list[str]]:
 def _export_ignored(root: str, paths: set[str]) -> set[str]:
     """Those of *paths* (files and folders) whose export-ignore attribute is set."""
     ignored = set()
-    for chunk in _chunks(sorted(paths), _GIT_ARGS_CHARS):
+    for chunk in argument_chunks(sorted(paths), _GIT_ARGS_CHARS):
         fields = _git(root, "check-attr", "-z", "export-ignore", "--", *chunk).stdout.split("\0")
         ignored.update(fields[i] for i in range(0, len(fields) - 2, 3) if fields[i + 2] == "set")
     return ignored
-
-
-def _chunks(items: list[str], chars: int) -> Iterator[list[str]]:
-    """*items* in runs of about *chars* characters: command lines that fit."""
-    chunk: list[str] = []
-    size = 0
-    for item in items:
-        if chunk and size + len(item) > chars:
-            yield chunk
-            chunk, size = [], 0
-        chunk.append(item)
-        size += len(item) + 1
-    if chunk:
-        yield chunk
 
 
 def _parents(path: str) -> list[str]:
