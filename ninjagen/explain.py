@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Mapping, Optional, Sequence
 
 from .errors import ConfigError, NinjagenError
+from .ninja_graph import kind_of
 from .runner import run_ninja
 from .state import BUILD_NINJA, COMPILE_COMMANDS, read_state
 
@@ -63,10 +64,11 @@ _WORDINGS = [(kind, re.compile(pattern + "$")) for kind, pattern in (
     ("dirty", r"(?P<subject>.+) is dirty"),
     ("dyndep", r"loading dyndep file '(?P<subject>.+)'"),
 )]
-#: what a step is, by the rule of ninjagen's templates (and translators.py) that runs it
-_STEP_OF_RULE = {"cc": "compile", "cxx": "compile", "rc": "compile", "cython": "translation",
-                 "swig": "translation", "ar": "archive", "lib": "archive", "regenerate": "regeneration"}
-_STEP_ORDER = ("translation", "compile", "archive", "link", "step", "regeneration")
+#: kinds of steps (ninja_graph.kind_of), in build order, with their nouns (as the summary line's)
+_NOUNS = {"cython": ("Cython translation", "Cython translations"), "swig": ("SWIG wrapper", "SWIG wrappers"),
+          "compile": ("compile", "compiles"), "archive": ("archive", "archives"), "link": ("link", "links"),
+          "other": ("other step", "other steps"),
+          "regenerate": ("build.ninja regeneration", "build.ninja regenerations")}
 _GROUP_ORDER = ("older", "recorded", "settings", "command", "missing", "gone", "no_record", "no_deps", "stale_deps",
                 "no_depfile", "depfile_names", "other")
 _REGENERATES = "ninja writes build.ninja again first (ninjagen configure), then decides what to rebuild"
@@ -331,8 +333,7 @@ class _Steps:
         return self.graph.node(path).rule not in (None, "phony") and self.needed(path)
 
     def kind(self, path: str) -> str:
-        rule = self.graph.node(path).rule or ""
-        return _STEP_OF_RULE.get(rule, "link" if rule.startswith("link") else "step")
+        return kind_of(self.graph.node(path).rule)
 
 
 def _names(items: Sequence[str], limit: int = NAMED) -> str:
@@ -348,7 +349,8 @@ def _natural(text: str) -> list:
 
 
 def _count(n: int, kind: str) -> str:
-    return f"{n} {kind}{'' if n == 1 else 's'}"
+    one, many = _NOUNS.get(kind, (kind, kind + "s"))
+    return f"{n} {one if n == 1 else many}"
 
 
 def _counts(paths: Iterable[str], steps: _Steps, name_single: bool = False) -> list[str]:
@@ -357,7 +359,7 @@ def _counts(paths: Iterable[str], steps: _Steps, name_single: bool = False) -> l
     for path in sorted(paths):
         by_kind.setdefault(steps.kind(path), []).append(path)
     parts = []
-    for kind in _STEP_ORDER:
+    for kind in _NOUNS:
         found = by_kind.get(kind, [])
         if len(found) == 1 and name_single and kind in ("link", "archive"):
             parts.append(f"the link of {found[0]}" if kind == "link" else f"the archive {found[0]}")
@@ -396,8 +398,8 @@ def _reason(kind: str, causes: Sequence[_Cause], graph: Graph, steps: _Steps) ->
         step = steps.kind(one)
         what = {"compile": " (flags, compiler or launcher)", "link": " (flags, libraries or linker)",
                 "archive": " (the archiver or its options)"}.get(step, "")
-        noun = step if step != "step" else "build"
-        if step in ("compile", "translation"):
+        noun = {"cython": "Cython", "swig": "SWIG", "other": "build"}.get(step, step)
+        if step in ("compile", "cython", "swig"):
             sources = [_source(graph, s) for s in subjects]
             if n == 1:
                 return f"the {noun} command of {sources[0]} changed{what}"
