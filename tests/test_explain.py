@@ -186,6 +186,14 @@ def test_a_changed_header_is_the_reason_and_the_steps_after_it_are_counted(lines
     assert _said(lines) == ["include/s.h changed: 2 compiles, then 2 links (mod.a and mod.b)"]
 
 
+def test_a_cython_step_is_named_as_the_summary_line_names_it():
+    graph = Graph({"gen/x.c": Node("cython", ("src/x.pyx",), ("o/x.o",)), "o/x.o": Node("cc", ("gen/x.c",), ("x.so",)),
+                   "x.so": Node("link_so", ("o/x.o",), ("x",)), "x": Node("phony")}, files=["gen/x.c"])
+    said = describe(parse_explain(["ninja explain: command line changed for gen/x.c"]), graph, {"x.so": "x"})
+    assert said.lines == ["x: the Cython command of src/x.pyx changed: 1 Cython translation, then 1 compile, "
+                          "then the link of x.so", NOTE]
+
+
 def test_targets_keep_only_the_steps_they_need():
     lines = ["output o/g.o older than most recent input lib/g.c (1 vs 2)"]
     assert _said(lines) == ["lib/g.c changed since o/g.o was built: 1 compile, then the archive lib/libg.a, "
