@@ -92,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--html", metavar="FILE", help="write a self-contained HTML page: timeline, extensions, "
                                                     "critical path")
 
+    exp = sub.add_parser("explain", help="say why the next build would rebuild what it would (ninja -d explain -n)")
+    project_option(exp)
+    exp.add_argument("-v", "--verbose", action="store_true", help="add ninja's own explain lines")
+    exp.add_argument("targets", nargs="*", help="extension names or files (default: everything)")
+
     cln = sub.add_parser("clean", help="remove what the build wrote")
     project_option(cln)
 
@@ -170,6 +175,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from .explain import explain
+
+    print(explain(args.project_dir, args.targets).text(verbose=args.verbose))
+    return 0
+
+
 def _cmd_clean(args: argparse.Namespace) -> int:
     from .runner import run_ninja
     from .state import BUILD_NINJA
@@ -213,6 +225,7 @@ _COMMANDS = {
     "configure": _cmd_configure,
     "build": _cmd_build,
     "report": _cmd_report,
+    "explain": _cmd_explain,
     "clean": _cmd_clean,
     "develop": _cmd_develop,
     "watch": _cmd_watch,
