@@ -18,7 +18,7 @@ from typing import Mapping, Optional, Sequence
 
 from .errors import NinjagenError
 from .last_build import load_last_build, log_path_of
-from .ninja_graph import KINDS, EdgeInputs, inputs_of, kind_of, rules_of
+from .ninja_graph import KINDS, GraphNode, inputs_of, kind_of, rules_of
 from .ninja_log import Step
 from .state import BUILD_NINJA, read_state
 
@@ -53,7 +53,7 @@ def assign_lanes(steps: Sequence[Step]) -> list[int]:
     return lanes
 
 
-def _predecessors(steps: Sequence[Step], inputs: Mapping[str, EdgeInputs], kinds: Sequence[str]) -> list[list[int]]:
+def _predecessors(steps: Sequence[Step], inputs: Mapping[str, GraphNode], kinds: Sequence[str]) -> list[list[int]]:
     """For each step, the steps of this build it waited for: those making its inputs, and a
     regeneration of build.ninja, which every step after it waited for."""
     made_by = {output: i for i, step in enumerate(steps) for output in step.outputs}
@@ -61,7 +61,7 @@ def _predecessors(steps: Sequence[Step], inputs: Mapping[str, EdgeInputs], kinds
     preds = []
     for i, step in enumerate(steps):
         edge = inputs.get(step.output)
-        found = {made_by[p] for p in (edge.all if edge else ()) if p in made_by and made_by[p] != i}
+        found = {made_by[p] for p in (edge.all_inputs if edge else ()) if p in made_by and made_by[p] != i}
         found.update(r for r in regenerations if r != i and steps[r].end <= step.start)
         preds.append(sorted(found))
     return preds
@@ -145,7 +145,7 @@ def build_report(root: str, steps: Sequence[Step], extensions: Sequence[Mapping]
         records.append({
             "output": step.output, "outputs": list(step.outputs), "kind": kinds[i],
             "rule": edge.rule if edge else rules.get(step.output), "extension": owners[i],
-            "source": edge.explicit[0] if edge and edge.explicit and kinds[i] in ("compile", "cython", "swig") else None,
+            "source": edge.inputs[0] if edge and edge.inputs and kinds[i] in ("compile", "cython", "swig") else None,
             "start_s": round(step.start, 3), "end_s": round(step.end, 3), "duration_s": round(step.duration, 3),
             "lane": lanes[i], "critical": i in on_chain,
         })

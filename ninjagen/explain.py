@@ -32,10 +32,12 @@ import os
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Mapping, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 from .errors import ConfigError, NinjagenError
-from .ninja_graph import kind_of
+from .ninja_graph import QUERY_CHARS, kind_of, parse_query
+from .ninja_graph import GraphNode as Node
+from .process import argument_chunks
 from .runner import run_ninja
 from .state import BUILD_NINJA, COMPILE_COMMANDS, read_state
 
@@ -109,18 +111,6 @@ def parse_explain(lines: Iterable[str]) -> list[Fact]:
     return facts
 
 
-@dataclass(frozen=True)
-class Node:
-    """What the graph says of one file."""
-
-    rule: Optional[str] = None
-    """The rule of the step that writes it; None when no step does (a source, a header)."""
-    inputs: tuple[str, ...] = ()
-    """That step's explicit inputs (a compile's source)."""
-    dependents: tuple[str, ...] = ()
-    """The outputs of the steps that read it, as build.ninja declares them (not the deps log's headers)."""
-
-
 class Graph:
     """What explain knows of the build graph and of the files on disk.
 
@@ -152,49 +142,6 @@ class Graph:
     def earlier_object(self, path: str) -> Optional[str]:
         """The object of the same source compiled with other settings, when that is all that is left of it."""
         return self.earlier.get(path)
-
-
-def parse_query(text: str) -> dict[str, Node]:
-    """What ``ninja -t query PATH...`` prints, by path."""
-    nodes: dict[str, Node] = {}
-    path, rule, section = None, None, None
-    inputs: list[str] = []
-    dependents: list[str] = []
-
-    def done() -> None:
-        if path is not None:
-            nodes[path] = Node(rule, tuple(inputs), tuple(dependents))
-
-    for line in text.splitlines():
-        if line and not line.startswith(" "):
-            done()
-            path, rule, section, inputs, dependents = line[:-1] if line.endswith(":") else line, None, None, [], []
-        elif line.startswith("  input: "):
-            rule, section = line[len("  input: "):], "inputs"
-        elif line.startswith("    "):
-            item = line[4:]
-            if section == "inputs" and not item.startswith("|"):  # "| " implicit, "|| " order-only
-                inputs.append(item)
-            elif section == "outputs":
-                dependents.append(item)
-        elif line.strip():
-            section = "outputs" if line == "  outputs:" else None  # validations, validation for
-    done()
-    return nodes
-
-
-def _chunks(paths: Sequence[str], limit: int = 24000 if os.name == "nt" else 200000) -> Iterator[list[str]]:
-    """*paths* in runs that fit a command line (CreateProcess takes 32K characters, Linux 2M)."""
-    chunk: list[str] = []
-    size = 0
-    for path in paths:
-        if chunk and size + len(path) + 3 > limit:
-            yield chunk
-            chunk, size = [], 0
-        chunk.append(path)
-        size += len(path) + 3
-    if chunk:
-        yield chunk
 
 
 def _key(path: str) -> str:
@@ -234,7 +181,7 @@ class NinjaGraph(Graph):
 
     def load(self, paths: Iterable[str]) -> None:
         todo = [p for p in dict.fromkeys(paths) if p not in self.nodes]
-        for chunk in _chunks(todo):
+        for chunk in argument_chunks(todo, QUERY_CHARS):
             self.nodes.update(parse_query(self._ninja("-t", "query", *chunk)))
 
     def canonical(self, targets: Sequence[str]) -> list[str]:

@@ -14,10 +14,10 @@ from .errors import NinjagenError
 from .process import argument_chunks
 from .runner import run_ninja
 
-__all__ = ["EdgeInputs", "rules_of", "inputs_of", "kind_of"]
+__all__ = ["GraphNode", "QUERY_CHARS", "rules_of", "parse_query", "inputs_of", "kind_of"]
 
-#: a command line stays well under Windows' 32K characters
-_QUERY_CHARS = 24_000
+#: the paths one ``ninja -t query`` is asked about: a command line well under Windows' 32K characters
+QUERY_CHARS = 24_000
 
 #: ninjagen's rule names (the templates', the translators', regeneration's) -> the kind of step
 _KINDS = {
@@ -36,15 +36,21 @@ def kind_of(rule: Optional[str]) -> str:
 
 
 @dataclass(frozen=True)
-class EdgeInputs:
-    rule: str
-    explicit: tuple[str, ...]
-    implicit: tuple[str, ...]
-    order_only: tuple[str, ...]
+class GraphNode:
+    """What ``ninja -t query`` says of one file."""
+
+    rule: Optional[str] = None
+    """The rule of the step that writes it; None when no step does (a source, a header)."""
+    inputs: tuple[str, ...] = ()
+    """That step's explicit inputs (a compile's source)."""
+    dependents: tuple[str, ...] = ()
+    """The outputs of the steps that read it, as build.ninja declares them (not the deps log's headers)."""
+    implicit: tuple[str, ...] = ()
+    order_only: tuple[str, ...] = ()
 
     @property
-    def all(self) -> tuple[str, ...]:
-        return self.explicit + self.implicit + self.order_only
+    def all_inputs(self) -> tuple[str, ...]:
+        return self.inputs + self.implicit + self.order_only
 
 
 def _ninja(root: str, build_ninja: Optional[str], args: list[str]) -> str:
@@ -65,44 +71,50 @@ def rules_of(root: str, build_ninja: Optional[str] = None) -> dict[str, str]:
     return rules
 
 
-def _parse_query(text: str) -> dict[str, EdgeInputs]:
-    found: dict[str, EdgeInputs] = {}
-    node = rule = None
+def parse_query(text: str) -> dict[str, GraphNode]:
+    """What ``ninja -t query PATH...`` prints (ninja 1.10 to 1.13), by path."""
+    nodes: dict[str, GraphNode] = {}
+    path: Optional[str] = None
+    rule: Optional[str] = None
     section = ""
     lists: dict[str, list[str]] = {}
 
-    def close() -> None:
-        if node is not None and rule is not None:
-            found[node] = EdgeInputs(rule, tuple(lists["|0"]), tuple(lists["|1"]), tuple(lists["|2"]))
+    def done() -> None:
+        if path is not None:
+            nodes[path] = GraphNode(rule, tuple(lists["explicit"]), tuple(lists["outputs"]),
+                                    tuple(lists["implicit"]), tuple(lists["order_only"]))
 
     for line in text.splitlines():
-        if not line.startswith(" "):
-            close()
-            node, rule, section = line[:-1] if line.endswith(":") else line, None, ""
-            lists = {"|0": [], "|1": [], "|2": []}
+        if line and not line.startswith(" "):
+            done()
+            path, rule, section = line[:-1] if line.endswith(":") else line, None, ""
+            lists = {"explicit": [], "implicit": [], "order_only": [], "outputs": []}
         elif line.startswith("  input: "):
             rule, section = line[len("  input: "):], "input"
-        elif not line.startswith("    "):
-            section = line.strip().rstrip(":")
-        elif section == "input":
+        elif line.startswith("    "):
             item = line[4:]
-            if item.startswith("|| "):
-                lists["|2"].append(item[3:])
-            elif item.startswith("| "):
-                lists["|1"].append(item[2:])
-            else:
-                lists["|0"].append(item)
-    close()
-    return found
+            if section == "input":
+                if item.startswith("|| "):
+                    lists["order_only"].append(item[3:])
+                elif item.startswith("| "):
+                    lists["implicit"].append(item[2:])
+                else:
+                    lists["explicit"].append(item)
+            elif section == "outputs":
+                lists["outputs"].append(item)
+        elif line.strip():
+            section = "outputs" if line == "  outputs:" else ""  # validations:, validation for:
+    done()
+    return nodes
 
 
 def inputs_of(root: str, outputs: Iterable[str], build_ninja: Optional[str] = None,
-              known: Optional[dict[str, str]] = None) -> dict[str, EdgeInputs]:
+              known: Optional[dict[str, str]] = None) -> dict[str, GraphNode]:
     """*outputs* -> their edge's rule and inputs; outputs the build file does not know are left out
     (a log names outputs of extensions that were removed since)."""
     known = known if known is not None else rules_of(root, build_ninja)
     wanted = [o for o in dict.fromkeys(outputs) if o in known]
-    found: dict[str, EdgeInputs] = {}
-    for chunk in argument_chunks(wanted, _QUERY_CHARS):
-        found.update(_parse_query(_ninja(root, build_ninja, ["-t", "query", *chunk])))
+    found: dict[str, GraphNode] = {}
+    for chunk in argument_chunks(wanted, QUERY_CHARS):
+        found.update(parse_query(_ninja(root, build_ninja, ["-t", "query", *chunk])))
     return found

@@ -69,7 +69,7 @@ def test_query_output_is_read():
     text = ("o/a.o:\n  input: cc\n    src/a.c\n    | include/s.h\n    || gen\n  validations:\n    check\n"
             "  outputs:\n    a.so\n    all\n  validation for:\n    other\n"
             "C:/x y/s.h:\n  outputs:\n    o/a.o\n")
-    assert parse_query(text) == {"o/a.o": Node("cc", ("src/a.c",), ("a.so", "all")),
+    assert parse_query(text) == {"o/a.o": Node("cc", ("src/a.c",), ("a.so", "all"), ("include/s.h",), ("gen",)),
                                  "C:/x y/s.h": Node(None, (), ("o/a.o",))}
 
 
