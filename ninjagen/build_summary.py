@@ -10,16 +10,12 @@ from __future__ import annotations
 import os
 from typing import Mapping
 
+from .ninja_graph import KINDS, count_of
+
 __all__ = ["summary_line"]
 
-_NOUNS = (("compile", "compile", "compiles"), ("link", "link", "links"), ("archive", "archive", "archives"),
-          ("cython", "Cython translation", "Cython translations"), ("swig", "SWIG wrapper", "SWIG wrappers"),
-          ("regenerate", "build.ninja regeneration", "build.ninja regenerations"),
-          ("other", "other step", "other steps"))
-
-
 def _count_words(counts: Mapping[str, int]) -> str:
-    words = [f"{counts[k]} {one if counts[k] == 1 else many}" for k, one, many in _NOUNS if counts.get(k)]
+    words = [count_of(counts[k], k) for k in KINDS if counts.get(k)]
     return ", ".join(words) or "nothing"
 
 

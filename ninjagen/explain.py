@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Optional, Sequence
 
 from .errors import ConfigError, NinjagenError
-from .ninja_graph import QUERY_CHARS, kind_of, parse_query
+from .ninja_graph import QUERY_CHARS, count_of, kind_of, parse_query
 from .ninja_graph import GraphNode as Node
 from .process import argument_chunks
 from .runner import run_ninja
@@ -67,10 +67,8 @@ _WORDINGS = [(kind, re.compile(pattern + "$")) for kind, pattern in (
     ("dyndep", r"loading dyndep file '(?P<subject>.+)'"),
 )]
 #: kinds of steps (ninja_graph.kind_of), in build order, with their nouns (as the summary line's)
-_NOUNS = {"cython": ("Cython translation", "Cython translations"), "swig": ("SWIG wrapper", "SWIG wrappers"),
-          "compile": ("compile", "compiles"), "archive": ("archive", "archives"), "link": ("link", "links"),
-          "other": ("other step", "other steps"),
-          "regenerate": ("build.ninja regeneration", "build.ninja regenerations")}
+#: the kinds of step in build order, as a sentence counts them
+_BUILD_ORDER = ("cython", "swig", "compile", "archive", "link", "other", "regenerate")
 _GROUP_ORDER = ("older", "recorded", "settings", "command", "missing", "gone", "no_record", "no_deps", "stale_deps",
                 "no_depfile", "depfile_names", "other")
 _REGENERATES = "ninja writes build.ninja again first (ninjagen configure), then decides what to rebuild"
@@ -295,23 +293,18 @@ def _natural(text: str) -> list:
     return [(int(part), "") if part.isdigit() else (0, part) for part in re.split(r"(\d+)", text)]
 
 
-def _count(n: int, kind: str) -> str:
-    one, many = _NOUNS.get(kind, (kind, kind + "s"))
-    return f"{n} {one if n == 1 else many}"
-
-
 def _counts(paths: Iterable[str], steps: _Steps, name_single: bool = False) -> list[str]:
     """'2 compiles', 'the link of X', ... in build order."""
     by_kind: dict[str, list[str]] = {}
     for path in sorted(paths):
         by_kind.setdefault(steps.kind(path), []).append(path)
     parts = []
-    for kind in _NOUNS:
+    for kind in _BUILD_ORDER:
         found = by_kind.get(kind, [])
         if len(found) == 1 and name_single and kind in ("link", "archive"):
             parts.append(f"the link of {found[0]}" if kind == "link" else f"the archive {found[0]}")
         elif found:
-            parts.append(_count(len(found), kind))
+            parts.append(count_of(len(found), kind))
     return parts
 
 
@@ -471,10 +464,10 @@ def describe(facts: Sequence[Fact], graph: Graph, extensions: Optional[Mapping[s
     if any(kind == "command" for kind, *_ in groups):
         lines.append(_COMMAND_NOTE)
     if not groups and not regeneration and planned:
-        lines.append(f"ninja would run {_count(planned, 'step')} and gave no reason known here (see --verbose)")
+        lines.append(f"ninja would run {count_of(planned, 'step')} and gave no reason known here (see --verbose)")
     elif len(groups) > 1 and planned:
         kinds = _counts(wanted, steps) if len(wanted) == planned else []
-        lines.append(f"in all: {_count(planned, 'step')}" + (f" ({', '.join(kinds)})" if kinds else ""))
+        lines.append(f"in all: {count_of(planned, 'step')}" + (f" ({', '.join(kinds)})" if kinds else ""))
     return Description(regeneration, lines or ["nothing to rebuild"])
 
 

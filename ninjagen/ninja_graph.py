@@ -14,7 +14,7 @@ from .errors import NinjagenError
 from .process import argument_chunks
 from .runner import run_ninja
 
-__all__ = ["GraphNode", "QUERY_CHARS", "rules_of", "parse_query", "inputs_of", "kind_of"]
+__all__ = ["GraphNode", "KINDS", "QUERY_CHARS", "rules_of", "parse_query", "inputs_of", "kind_of", "count_of"]
 
 #: the paths one ``ninja -t query`` is asked about: a command line well under Windows' 32K characters
 QUERY_CHARS = 24_000
@@ -28,6 +28,17 @@ _KINDS = {
     "cython": "cython", "swig": "swig", "regenerate": "regenerate",
 }
 KINDS = ("compile", "link", "archive", "cython", "swig", "regenerate", "other")
+#: each kind of step in words, one and many
+_NOUNS = {"compile": ("compile", "compiles"), "link": ("link", "links"), "archive": ("archive", "archives"),
+          "cython": ("Cython translation", "Cython translations"), "swig": ("SWIG wrapper", "SWIG wrappers"),
+          "regenerate": ("build.ninja regeneration", "build.ninja regenerations"),
+          "other": ("other step", "other steps")}
+
+
+def count_of(n: int, kind: str) -> str:
+    """*n* steps of *kind* in words: '1 compile', '3 Cython translations'."""
+    one, many = _NOUNS.get(kind, (kind, kind + "s"))
+    return f"{n} {one if n == 1 else many}"
 
 
 def kind_of(rule: Optional[str]) -> str:
