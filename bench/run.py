@@ -246,7 +246,7 @@ def pip_env() -> dict:
     try:
         import cmake  # type: ignore[import-not-found]
 
-        env["PATH"] = os.pathsep.join([ninja_dir(), cmake.CMAKE_BIN_DIR, env["PATH"]])
+        env["PATH"] = os.pathsep.join([cmake.CMAKE_BIN_DIR, env["PATH"]])  # before the entry point beside ninja
     except ImportError:
         pass
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # pip's build environments byte-compile as usual
