@@ -27,7 +27,7 @@ import sysconfig
 import tempfile
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -236,6 +236,263 @@ ALL_TOOLS: list[Callable[[], Tool]] = [Ninjagen, IdealNinja, Meson, lambda: Setu
                                        lambda: Setuptools(True)]
 
 
+
+# ----------------------------------------------------------------------------- wheels
+def pip_env() -> dict:
+    """base_env() for `pip wheel .`: the same ninja binary on PATH for every backend, and a real
+    cmake binary (the PyPI package's, not its Python entry point, which does not run inside pip's
+    isolated environment) so that scikit-build-core neither installs its own nor changes CMake."""
+    env = base_env()
+    try:
+        import cmake  # type: ignore[import-not-found]
+
+        env["PATH"] = os.pathsep.join([cmake.CMAKE_BIN_DIR, env["PATH"]])  # before the entry point beside ninja
+    except ImportError:
+        pass
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # pip's build environments byte-compile as usual
+    return env
+
+
+def sysconfig_flags() -> tuple[list[str], list[str]]:
+    """The compile and link flags every tool gets: sysconfig's CFLAGS CCSHARED, and LDSHARED less the
+    compiler and -shared."""
+    var = sysconfig.get_config_var
+    return f"{var('CFLAGS')} {var('CCSHARED')}".split(), [w for w in var("LDSHARED").split()[1:] if w != "-shared"]
+
+
+class WheelTool:
+    """`pip wheel . --no-deps -w DIST` of a project written for one PEP 517 backend, with build isolation."""
+    backend = ""
+    name = ""
+
+    @property
+    def key(self) -> str:
+        return "pip-" + self.backend
+
+    def unavailable(self) -> Optional[str]:
+        return None
+
+    def settings(self) -> list[str]:
+        """config-settings (pip -C) that give this backend the flags and parallelism the others use."""
+        return []
+
+    def env(self) -> dict:
+        return pip_env()
+
+    def describe(self) -> str:
+        """What the report says about this backend's build folder, flags and parallelism."""
+        return ""
+
+
+class NinjagenWheel(WheelTool):
+    backend, name = "ninjagen", "ninjagen (ninjagen.backend)"
+
+    def settings(self):
+        return [f"jobs={CORES}"]
+
+    def describe(self):
+        return (f"`-C jobs={CORES}`; its build folder `build/<wheel tag>/` is in the project by default and "
+                "outlives pip's build environment")
+
+
+class SetuptoolsWheel(WheelTool):
+    backend, name = "setuptools", "setuptools (setuptools.build_meta)"
+
+    def describe(self):
+        return ("no settings: `pip wheel` runs build_ext serially (setuptools has no config-setting for "
+                "`--parallel`; that is what a user of `pip wheel .` gets); its `build/` stays in the project")
+
+
+class MesonPythonWheel(WheelTool):
+    backend, name = "meson-python", "meson-python (mesonpy)"
+
+    def settings(self):
+        c_flags, link_flags = sysconfig_flags()
+        args = [a.replace("--buildtype=", "-Dbuildtype=") for a in workload.meson_setup_args(c_flags, link_flags)]
+        return ["build-dir=build", f"compile-args=-j{CORES}", *(f"setup-args={a}" for a in args)]
+
+    def env(self):
+        return {**pip_env(), "CC": sysconfig.get_config_var("CC")}
+
+    def describe(self):
+        return (f"`-C build-dir=build` (its documented way to keep a build folder for rebuilds), "
+                f"`-C compile-args=-j{CORES}`, the flags through `-C setup-args=` as for meson above, "
+                "with `-Dbuildtype=plain`")
+
+
+class ScikitBuildWheel(WheelTool):
+    backend, name = "scikit-build-core", "scikit-build-core (CMake)"
+
+    def unavailable(self):
+        return None if shutil.which("cmake", path=self.env()["PATH"]) else "cmake is not installed (pip install cmake)"
+
+    def settings(self):
+        c_flags, link_flags = sysconfig_flags()
+        return ["build-dir=build/{wheel_tag}", f"build.tool-args=-j{CORES}", "cmake.build-type=None",
+                "cmake.define.CMAKE_C_FLAGS=" + " ".join(c_flags),
+                "cmake.define.CMAKE_MODULE_LINKER_FLAGS=" + " ".join(link_flags)]
+
+    def env(self):
+        return {**pip_env(), "CC": sysconfig.get_config_var("CC")}
+
+    def describe(self):
+        return (f"`-C build-dir=build/{{wheel_tag}}` (its documented setting for a lasting build folder), "
+                f"`-C build.tool-args=-j{CORES}`, `cmake.build-type=None` with CMAKE_C_FLAGS and "
+                "CMAKE_MODULE_LINKER_FLAGS from sysconfig (so no `-O3 -DNDEBUG` of its Release type on top); "
+                "CMake's generator is Ninja, the same binary")
+
+
+ALL_WHEEL_TOOLS: list[Callable[[], WheelTool]] = [NinjagenWheel, SetuptoolsWheel, MesonPythonWheel, ScikitBuildWheel]
+#: pip's progress lines (they come through its logger, flushed line by line) -> short phase names
+PIP_PHASES = {"Installing build dependencies": "deps", "Getting requirements to build wheel": "requires",
+              "Installing backend dependencies": "backend_deps", "Preparing metadata (pyproject.toml)": "metadata"}
+
+
+def run_pip(cmd: list[str], cwd: str, env: dict) -> tuple[Proc, dict[str, float]]:
+    """Run a pip command; time it and each phase pip reports ("X: started" ... "X: finished")."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    started: dict[str, float] = {}
+    phases: dict[str, float] = {}
+    lines = []
+    assert proc.stdout is not None
+    for raw in proc.stdout:
+        now = time.perf_counter()
+        line = raw.decode("utf-8", "replace").rstrip()
+        lines.append(line)
+        text = line.strip()
+        for marker, state in ((": started", "start"), (": finished with status", "end")):
+            if marker in text:
+                what = text[:text.index(marker)]
+                short = PIP_PHASES.get(what, "build" if what.startswith("Building wheel for") else None)
+                if short and state == "start":
+                    started[short] = now
+                elif short and short in started:
+                    phases[short] = now - started[short]
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    output = "\n".join(line for line in lines if "is neither a file nor a directory" not in line)
+    if code != 0:
+        raise BenchError(f"{' '.join(cmd)} (in {cwd}) exited with {code}:\n{output[-4000:]}")
+    phases["pip"] = wall - sum(phases.values())  # pip's own start, resolution and copying
+    return Proc(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output), phases
+
+
+def ninjagen_links(work: str, log: Callable[[str], None]) -> str:
+    """A wheel of this checkout of ninjagen in a folder, for the isolated builds' --find-links."""
+    out = os.path.join(work, "ninjagen-wheel")
+    shutil.rmtree(out, ignore_errors=True)
+    log("wheels: building a wheel of this checkout of ninjagen for --find-links")
+    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", out, os.path.dirname(HERE)], HERE, pip_env())
+    if not glob.glob(os.path.join(out, "ninjagen-*.whl")):
+        raise BenchError(f"no ninjagen wheel in {out}")
+    return out
+
+
+def pip_wheel(tool: WheelTool, project: str, dist: str, links: str) -> tuple[Proc, dict[str, float], str]:
+    shutil.rmtree(dist, ignore_errors=True)
+    cmd = [sys.executable, "-m", "pip", "wheel", ".", "--no-deps", "-w", dist, "--find-links", links]
+    for setting in tool.settings():
+        cmd += ["-C", setting]
+    proc, phases = run_pip(cmd, project, tool.env())
+    wheels = glob.glob(os.path.join(dist, "*.whl"))
+    if len(wheels) != 1:
+        raise BenchError(f"{tool.name}: pip wheel left {wheels} in {dist}")
+    return proc, phases, wheels[0]
+
+
+def verify_wheel(tool: WheelTool, wheel: str, wl: workload.Workload, work: str) -> dict[str, int]:
+    """Install *wheel* into a fresh venv; import every module from elsewhere, call run(); return the checksums."""
+    venv = os.path.join(work, "venv-" + tool.backend)
+    shutil.rmtree(venv, ignore_errors=True)
+    run([sys.executable, "-m", "venv", "--without-pip", venv], work)
+    python = os.path.join(venv, "bin", "python")
+    run([sys.executable, "-m", "pip", "--python", python, "install", "-q", "--no-deps", "--no-index", wheel], work,
+        pip_env())
+    code = ("import importlib, json, sys\nout = {}\nfor name in json.loads(sys.argv[1]):\n"
+            "    mod = importlib.import_module(name)\n"
+            "    assert mod.__file__.startswith(sys.prefix), mod.__file__\n"
+            "    out[name] = [mod.NSOURCES, mod.run(12345, 8)]\nprint(json.dumps(out))\n")
+    proc = subprocess.run([python, "-c", code, json.dumps([m.name for m in wl.modules])], cwd=venv,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise BenchError(f"{tool.name}: the wheel's modules do not import:\n{proc.stderr[-3000:]}")
+    result = json.loads(proc.stdout)
+    for m in wl.modules:
+        if result[m.name][0] != len(m.sources):
+            raise BenchError(f"{tool.name}: {m.name} reports {result[m.name][0]} sources, not {len(m.sources)}")
+    shutil.rmtree(venv, ignore_errors=True)
+    return {name: v[1] for name, v in result.items()}
+
+
+def wheel_generator(wheel: str) -> str:
+    """The backend and version the wheel's WHEEL file names (its `Generator:`)."""
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as zf:
+        name = next(n for n in zf.namelist() if n.endswith(".dist-info/WHEEL"))
+        for line in zf.read(name).decode().splitlines():
+            if line.startswith("Generator:"):
+                return line.split(":", 1)[1].strip()
+    return "?"
+
+
+def wheel_names(wheel: str) -> list[str]:
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as zf:
+        return sorted(n for n in zf.namelist() if ".dist-info/" not in n)
+
+
+def measure_wheel(tool: WheelTool, project: str, size: tuple[int, int, int], samples: Samples, links: str,
+                  functions: int) -> tuple[dict[str, int], str]:
+    """A first `pip wheel .` of a fresh project, then a second one with nothing changed."""
+    shutil.rmtree(project, ignore_errors=True)
+    wl = workload.generate_for_backend(project, tool.backend, *size, functions=functions)
+    first, phases, wheel = pip_wheel(tool, project, project + "-dist1", links)
+    samples.add("wheel", first.wall)
+    samples.add("wheel_cpu", first.cpu)
+    for phase, seconds in phases.items():
+        samples.add("wheel_" + phase, seconds)
+    before = object_times(project)
+    second, phases2, wheel2 = pip_wheel(tool, project, project + "-dist2", links)
+    samples.add("wheel2", second.wall)
+    samples.add("wheel2_ratio", second.wall / first.wall)
+    samples.add("wheel2_objects", changed(before, object_times(project)))
+    for phase, seconds in phases2.items():
+        samples.add("wheel2_" + phase, seconds)
+    if wheel_names(wheel) != wheel_names(wheel2):
+        raise BenchError(f"{tool.name}: the second wheel holds other files than the first")
+    sums = verify_wheel(tool, wheel, wl, os.path.dirname(project))
+    return sums, wheel_generator(wheel)
+
+
+# ----------------------------------------------------------------------------- editable import (hook)
+def measure_editable_import(project: str) -> Optional[dict]:
+    """EDITABLE IMPORT HOOK: ``bench/editable_import.py``'s ``measure(project_dir) -> dict`` (written in
+    another branch) on a built ninjagen project; None while that module does not exist.
+
+    The dict is stored as it is under ``"editable_import"``; the targets table reads the keys named in
+    :data:`EDITABLE_KEYS` (adjust them there when the module is merged) and says "not measured" without them.
+    """
+    try:
+        import editable_import  # type: ignore[import-not-found]  # bench/editable_import.py
+    except ImportError:
+        return None
+    return editable_import.measure(project)
+
+
+#: the keys of measure()'s dict the targets read: the editable import's time over a plain import
+#: (seconds), and the editable import's own time (seconds)
+EDITABLE_KEYS = {"overhead": "overhead_s", "import": "import_s"}
+
+
+def editable_figure(data: Optional[dict], what: str, stat: Callable[[list], float]) -> Optional[float]:
+    runs = [d.get(EDITABLE_KEYS[what]) for d in (data or {}).get("editable_import") or [] if d]
+    runs = [v for v in runs if isinstance(v, (int, float))]
+    return stat(runs) if runs else None
+
 # ----------------------------------------------------------------------------- measuring
 @dataclass
 class Samples:
@@ -318,24 +575,44 @@ def measure_floor(project: str, size: tuple[int, int, int], samples: Samples, fu
 
 
 def bench_size(label: str, size: tuple[int, int, int], tools: list[Tool], runs: int, work: str,
-               log: Callable[[str], None], functions: int = workload.FUNCTIONS_PER_SOURCE, noops: int = 3) -> dict:
+               log: Callable[[str], None], functions: int = workload.FUNCTIONS_PER_SOURCE, noops: int = 3,
+               wheel_tools: Sequence[WheelTool] = (), links: str = "") -> dict:
     results: dict[str, Samples] = {t.key: Samples() for t in tools}
+    wheels: dict[str, Samples] = {t.key: Samples() for t in wheel_tools}
     floor = Samples()
     checksums: dict[str, dict] = {}
+    generators: dict[str, str] = {}
+    loads: list[list[str]] = []
+    editable: list[Optional[dict]] = []
     wl = workload.plan("", *size)
     for r in range(runs):
+        load_before = loadavg()
         for tool in rotated(tools, r):
             log(f"{label} run {r + 1}/{runs}: {tool.name}")
-            sums = measure_tool(tool, os.path.join(work, label, tool.key), size, results[tool.key],
+            project = os.path.join(work, label, tool.key)
+            sums = measure_tool(tool, project, size, results[tool.key],
                                 noops=noops, check={} if r == 0 else None, functions=functions)
             if sums:
                 checksums[tool.key] = sums
+            if tool.key == "ninjagen":
+                editable.append(measure_editable_import(project))
         log(f"{label} run {r + 1}/{runs}: compile floor")
         measure_floor(os.path.join(work, label, "floor"), size, floor, functions)
+        for wtool in rotated(list(wheel_tools), r):
+            log(f"{label} run {r + 1}/{runs}: pip wheel . through {wtool.name}, twice")
+            sums, generators[wtool.key] = measure_wheel(wtool, os.path.join(work, label, wtool.key), size,
+                                                        wheels[wtool.key], links, functions)
+            if r == 0:
+                checksums[wtool.key] = sums
+        loads.append([load_before, loadavg()])
     distinct = {json.dumps(v, sort_keys=True) for v in checksums.values()}
     if len(distinct) > 1:
         raise BenchError(f"{label}: the tools' modules return different checksums: {checksums}")
     return {
+        "loads": loads,
+        "wheels": {"tools": {k: v.values for k, v in wheels.items()}, "generators": generators,
+                   "settings": {t.key: t.settings() for t in wheel_tools}} if wheel_tools else None,
+        "editable_import": editable if any(editable) else None,
         "size": size,
         "sources": len(wl.sources),
         "expected_header_objects": len(wl.dependents(TOUCHED_HEADER)),
@@ -423,8 +700,9 @@ def bench_large(size: tuple[int, int, int], tools: list[Tool], runs: int, work: 
             if "no work to do" not in p.output:
                 raise BenchError(f"L: {tool.name}: ninja is not up to date after the fake build:\n{p.output[-2000:]}")
             samples[tool.key].add("noop", p.wall)
+    editable = measure_editable_import(projects["ninjagen"]) if "ninjagen" in projects else None
     return {"size": size, "sources": size[0] * size[1], "tools": {k: v.values for k, v in samples.items()},
-            "runs": runs}
+            "runs": runs, "editable_import": [editable] if editable else None}
 
 
 # ----------------------------------------------------------------------------- report
@@ -455,6 +733,7 @@ def machine_info() -> dict[str, str]:
         "ninja": f"{version_of([ninja_exe(), '--version'])} ({ninja_exe()})",
         "meson version": version_of([meson, "--version"]) if meson else "not installed",
         "setuptools version": setuptools or "not installed",
+        "pip version (wheels)": version_of([sys.executable, "-m", "pip", "--version"]).split(" from ")[0],
         "ninjagen version": f"{ninjagen.__version__} (git {commit}{', with uncommitted changes' if dirty else ''})",
         "flags": f"{sysconfig.get_config_var('CC')} {sysconfig.get_config_var('CFLAGS')} "
                  f"{sysconfig.get_config_var('CCSHARED')}",
@@ -559,7 +838,102 @@ def size_section(label: str, data: dict, tools: list[Tool], skipped: dict[str, s
         lines.append(f"| compile floor | {spread(floor, 'full')} | {fmt(med(floor, 'full_cpu'))} "
                      f"(serial wall {fmt(med(floor, 'serial_wall'))}) | — | — |")
     lines += ["", "</details>", ""]
+    lines += cpu_per_run_section(data, tools, skipped)
+    if data.get("wheels"):
+        lines += wheel_section(label, data, skipped)
     return lines
+
+
+def at_run(values: Optional[dict], figure: str, r: int, runs: int) -> Optional[float]:
+    """The figure as measured in repetition *r* (the median of that repetition's samples)."""
+    v = (values or {}).get(figure)
+    if not v or len(v) % runs:
+        return None
+    k = len(v) // runs
+    return statistics.median(v[r * k:(r + 1) * k])
+
+
+def quietest(data: dict) -> Optional[int]:
+    """The repetition with the lowest load average (1 min, before + after it), or None if unknown."""
+    scores = []
+    for r, pair in enumerate(data.get("loads") or []):
+        try:
+            scores.append((float(pair[0]) + float(pair[1]), r))
+        except (TypeError, ValueError):
+            return None
+    return min(scores)[1] if scores else None
+
+
+def cpu_per_run_section(data: dict, tools: list[Tool], skipped: dict[str, str]) -> list[str]:
+    """Each tool's full-build CPU time over the compile floor's, repetition by repetition."""
+    floor, runs = data.get("floor"), data["runs"]
+    if not floor:
+        return []
+    loads = data.get("loads") or []
+    heads = [f"run {r + 1}" + (f" (load {loads[r][0]}→{loads[r][1]})" if r < len(loads) else "")
+             for r in range(runs)]
+    lines = ["Full build CPU time (user+sys of ninja or setup.py and every compiler it ran) ÷ the compile "
+             "floor's CPU time in the same repetition: what each tool spends beyond the compiles themselves.", "",
+             "| tool | " + " | ".join(heads) + " |", "|---" * (runs + 1) + "|"]
+    for tool in [t for t in tools if t.key not in skipped and t.key in data["tools"]]:
+        values = data["tools"][tool.key]
+        lines.append(f"| {tool.name} | " + " | ".join(
+            ratio(at_run(values, "full_cpu", r, runs), at_run(floor, "full_cpu", r, runs)) for r in range(runs)) + " |")
+    return lines + [""]
+
+
+def wheel_tool_list(data: dict) -> list[WheelTool]:
+    keys = (data.get("wheels") or {}).get("tools", {})
+    return [t for t in (make() for make in ALL_WHEEL_TOOLS) if t.key in keys]
+
+
+def wheel_section(label: str, data: dict, skipped: dict[str, str]) -> list[str]:
+    w = data["wheels"]
+    tools = wheel_tool_list(data)
+    t = w["tools"]
+    ng = t.get("pip-ninjagen")
+    runs = data["runs"]
+    lines = [f"### {label}: wheels (`pip wheel . --no-deps -w DIST`, build isolation, median of {runs} "
+             f"run{'s' if runs != 1 else ''})", "",
+             "Each backend builds its own project folder holding the same sources (bench/workload.py "
+             "`generate_for_backend`), freshly written in every repetition; then `pip wheel .` runs again with "
+             "nothing changed. pip (21.3+) builds a local folder in place, so a build folder inside the project "
+             "outlives the isolated build environment; each backend keeps one as its documented settings say "
+             "(below). The backends take turns within each repetition. Every first wheel is installed into a "
+             "fresh venv and all its modules are imported and run there (same checksums as the builds above); "
+             "the second wheel must hold the same files.", "",
+             "| backend | first `pip wheel .` | CPU (user+sys) | second, nothing changed | second ÷ first "
+             "| objects recompiled by the second | WHEEL generator |", "|---|---|---|---|---|---|---|"]
+    for tool in tools:
+        v = t[tool.key]
+        lines.append(f"| {tool.name} | {fmt(med(v, 'wheel'))} | {fmt(med(v, 'wheel_cpu'))} | {fmt(med(v, 'wheel2'))} "
+                     f"| {fmt(med(v, 'wheel2_ratio'), '×')} | {fmt(med(v, 'wheel2_objects'), 'n')} "
+                     f"| {w.get('generators', {}).get(tool.key, '?')} |")
+    for key, why in skipped.items():
+        if key.startswith("pip-"):
+            lines.append(f"| {key[4:]} | skipped: {why} | | | | | |")
+    lines += ["", "| ninjagen's wheel ÷ | first `pip wheel .` | second `pip wheel .` |", "|---|---|---|"]
+    for tool in tools:
+        if tool.backend != "ninjagen":
+            v = t[tool.key]
+            lines.append(f"| {tool.name} | {ratio(med(ng, 'wheel'), med(v, 'wheel'))} "
+                         f"| {ratio(med(ng, 'wheel2'), med(v, 'wheel2'))} |")
+    phases = [("pip", "pip itself (start, resolve, copy)"), ("deps", "installing build dependencies"),
+              ("requires", "get_requires_for_build_wheel"), ("backend_deps", "installing what that asked for"),
+              ("metadata", "prepare_metadata_for_build_wheel"), ("build", "build_wheel")]
+    lines += ["", "Where the time of the **second** `pip wheel .` goes (medians, seconds; from the moments pip "
+              "prints each step's `started` and `finished`; a backend without `prepare_metadata_for_build_wheel` "
+              "builds the whole wheel in pip's metadata step and copies it in the build step):", "",
+              "| backend | " + " | ".join(title for _, title in phases) + " | total |", "|---" * (len(phases) + 2) + "|"]
+    for tool in tools:
+        v = t[tool.key]
+        lines.append(f"| {tool.name} | " + " | ".join(fmt(med(v, "wheel2_" + p)) for p, _ in phases)
+                     + f" | {fmt(med(v, 'wheel2'))} |")
+    lines += ["", "How each backend was told the flags, the parallelism and its build folder:", ""]
+    for tool in tools:
+        settings = " ".join(f"`-C {x}`" for x in w.get("settings", {}).get(tool.key, [])) or "none"
+        lines.append(f"- **{tool.name}**: {tool.describe()}. Settings: {settings}.")
+    return lines + [""]
 
 
 def large_section(data: dict, tools: list[Tool], skipped: dict[str, str]) -> list[str]:
@@ -650,6 +1024,75 @@ def targets_section(results: dict) -> list[str]:
             "| target | medians | | best runs | |", "|---|---|---|---|---|", *rows, ""]
 
 
+def targets15_section(results: dict) -> list[str]:
+    """Issue 15's targets, on the medians and on the quietest run."""
+    rows: list[str] = []
+
+    def row(what: str, measure: Callable[[Callable], Optional[float]], limit: float, quiet: Callable,
+            unit: str = "×", higher: bool = False) -> None:
+        cells = []
+        for stat in (med, quiet):
+            try:
+                value = measure(stat)
+            except (TypeError, ZeroDivisionError, KeyError):
+                value = None
+            if value is None:
+                cells.append("not measured | —")
+            else:
+                ok = value >= limit if higher else value <= limit
+                cells.append(f"{value:.2f}{unit} | {'met' if ok else '**missed**'}")
+        rows.append(f"| {what} | {' | '.join(cells)} |")
+
+    ldata = results.get("L")
+    if ldata:
+        t = ldata["tools"]
+        ng, ideal_ = t.get("ninjagen"), t.get("ideal")
+        row("L configure ≤ 0.3 s", lambda f: f(ng, "configure"), 0.3, best, " s")
+        row("L configure peak memory ≤ 50 MB", lambda f: f(ng, "configure_rss"), 50, best, " MB")
+        row("L configure ≤ 2.5 × ideal ninja's", lambda f: f(ng, "configure") / f(ideal_, "configure"), 2.5, best)
+        row("L build.ninja ≤ 1.3 × ideal ninja's", lambda f: f(ng, "build_ninja_bytes") / f(ideal_, "build_ninja_bytes"),
+            1.3, best)
+        row("L no-op ≤ 1.05 × ideal ninja's", lambda f: f(ng, "noop") / f(ideal_, "noop"), 1.05, best)
+        row("L editable import ≤ 0.1 × ninja no-op",
+            lambda f: editable_figure(ldata, "import", statistics.median if f is med else min) / f(ng, "noop"), 0.1, best)
+    label = "M" if "M" in results else ("S" if "S" in results else None)
+    if label:
+        data = results[label]
+        t, fl, runs = data["tools"], data.get("floor"), data["runs"]
+        w = (data.get("wheels") or {}).get("tools", {})
+        r = quietest(data)
+
+        def quiet(values: Optional[dict], figure: str) -> Optional[float]:
+            return None if r is None else at_run(values, figure, r, runs)
+
+        tag = label if label == "M" else "S (M not measured)"
+        row(f"{tag} editable import ≤ 1 ms over a plain import",
+            lambda f: editable_figure(data, "overhead", statistics.median if f is med else min) * 1000, 1.0, quiet,
+            " ms")
+        ngw = w.get("pip-ninjagen")
+        row(f"{tag} `pip wheel .` ≥ 1.8 × faster than setuptools'",
+            lambda f: f(w["pip-setuptools"], "wheel") / f(ngw, "wheel"), 1.8, quiet, higher=True)
+        row(f"{tag} `pip wheel .` ≤ 1.0 × meson-python's", lambda f: f(ngw, "wheel") / f(w["pip-meson-python"], "wheel"),
+            1.0, quiet)
+        row(f"{tag} second `pip wheel .` ≤ 0.1 × the first", lambda f: f(ngw, "wheel2_ratio"), 0.1, quiet)
+        ng = t.get("ninjagen")
+        row(f"{tag} full build CPU ≤ 1.05 × the compile floor's CPU",
+            lambda f: f(ng, "full_cpu") / f(fl, "full_cpu"), 1.05, quiet)
+        per_run = [at_run(ng, "full_cpu", i, runs) / at_run(fl, "full_cpu", i, runs)
+                   for i in range(runs) if ng and fl and at_run(fl, "full_cpu", i, runs)]
+        if per_run:
+            rows.append(f"| {tag} full build CPU ≤ 1.05 × floor, run by run | "
+                        f"{', '.join(f'{x:.2f}×' for x in per_run)} | "
+                        f"{'met' if all(x <= 1.05 for x in per_run) else '**missed**'} | (every run) | |")
+    if not rows:
+        return []
+    return ["## Targets (issue 15)", "",
+            "On the medians, and on the quietest run: for S and M the repetition with the lowest load average "
+            "(before + after it; all tools from that same repetition), for L each tool's fastest round (its "
+            "rounds are seconds apart, too close together for the load average to tell them apart).", "",
+            "| target | medians | | quietest run | |", "|---|---|---|---|---|", *rows, ""]
+
+
 def write_report(path: str, info: dict, results: dict, tools: list[Tool], skipped: dict[str, str],
                  command: str, load: tuple[str, str], elapsed: float, date: str) -> None:
     kept = ""
@@ -672,6 +1115,7 @@ def write_report(path: str, info: dict, results: dict, tools: list[Tool], skippe
     if "L" in results:
         lines += large_section(results["L"], tools, skipped)
     lines += targets_section(results)
+    lines += targets15_section(results)
     text = "\n".join(lines).rstrip("\n") + "\n\n" + NOTES_MARKER + (kept if kept else "\n")
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
@@ -701,7 +1145,7 @@ def in_own_venv(venv: str, argv: list[str]) -> int:
     python = os.path.join(venv, "Scripts" if os.name == "nt" else "bin", "python")
     if not os.path.exists(python):
         subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-        subprocess.run([python, "-m", "pip", "install", "-q", "meson", "setuptools"], check=True)
+        subprocess.run([python, "-m", "pip", "install", "-q", "meson", "setuptools", "cmake"], check=True)
     subprocess.run([python, "-m", "pip", "install", "-q", "--force-reinstall", "--no-deps", os.path.dirname(HERE)],
                    check=True)
     subprocess.run([python, "-m", "pip", "install", "-q", os.path.dirname(HERE)], check=True)  # its dependencies
@@ -721,7 +1165,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--workdir", help="where the projects are generated (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects")
     parser.add_argument("--tools", help="comma-separated subset of: " + ", ".join(
-        ["ninjagen", "ideal", "meson", "setuptools", "setuptools-j"]))
+        ["ninjagen", "ideal", "meson", "setuptools", "setuptools-j"] + [make().key for make in ALL_WHEEL_TOOLS])
+        + " (pip-ninjagen comes with any other pip-*; naming none of them builds no wheels)")
+    parser.add_argument("--wheels", metavar="SIZES", help="sizes whose projects are also built as wheels with "
+                        "`pip wheel .`, twice, through each backend (default M; S with ninjagen and setuptools "
+                        "only in --quick; none: no wheels)")
     parser.add_argument("--baseline", metavar="REV", help="also time L's configure with ninjagen as it was at "
                         "git revision REV (needs git; the figure appears as its own row)")
     parser.add_argument("--from-json", metavar="PATH", help="only write the report again from a run's saved "
@@ -752,11 +1200,21 @@ def main(argv: Optional[list[str]] = None) -> int:
         return 0
     tools = [make() for make in ALL_TOOLS]
     extra: list[Tool] = [NinjagenAt(args.baseline)] if args.baseline else []
+    wheel_tools = [make() for make in ALL_WHEEL_TOOLS]
+    if args.quick:
+        wheel_tools = [t for t in wheel_tools if t.backend in ("ninjagen", "setuptools")]
     if args.tools:
         wanted = {t.strip() for t in args.tools.split(",")}
         tools = [t for t in tools if t.key in wanted or t.key == "ninjagen"]
-    skipped = {t.key: why for t in tools if (why := t.unavailable())}
+        picked = wanted & {t.key for t in wheel_tools}
+        wheel_tools = [t for t in wheel_tools if t.key in picked or (picked and t.backend == "ninjagen")]
+    wheel_sizes = args.wheels if args.wheels is not None else ("S" if args.quick else "M")
+    wheel_sizes = [] if wheel_sizes.strip().lower() == "none" else [w.strip().upper() for w in wheel_sizes.split(",")]
+    if any(w not in SIZES or w == "L" for w in wheel_sizes):
+        parser.error("--wheels: choose among S, M (or none)")
+    skipped = {t.key: why for t in [*tools, *wheel_tools] if (why := t.unavailable())}
     active = [t for t in tools if t.key not in skipped]
+    active_wheels = [t for t in wheel_tools if t.key not in skipped]
     tools += extra
 
     work = args.workdir or tempfile.mkdtemp(prefix="ninjagen-bench-")
@@ -773,6 +1231,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     load_before = loadavg()
     results: dict[str, dict] = {}
     try:
+        links = ninjagen_links(work, log) if active_wheels and set(wheel_sizes) & set(sizes) else ""
         for label in sizes:
             if label == "L":
                 for tool in extra:
@@ -781,7 +1240,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             else:
                 results[label] = bench_size(label, SIZES[label], active, runs, work, log,
                                             functions=1 if args.quick else workload.FUNCTIONS_PER_SOURCE,
-                                            noops=1 if args.quick else 3)
+                                            noops=1 if args.quick else 3,
+                                            wheel_tools=active_wheels if label in wheel_sizes else (), links=links)
     finally:
         if not args.keep and not args.workdir:
             shutil.rmtree(work, ignore_errors=True)
