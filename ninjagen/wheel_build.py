@@ -126,11 +126,11 @@ def build_wheel(project: Project, wheel_directory: str, settings: BackendSetting
         if not os.path.isfile(full):
             raise ConfigError(f"{output}: ninja built it, but it is not there: not packing a wheel without it")
         built[os.path.relpath(full, os.path.join(root, staging)).replace(os.sep, "/")] = full
-    return write_wheel(project, tag, {**pure, **built}, wheel_directory)
+    return write_wheel(project, tag, {**pure, **built}, wheel_directory, keep_in=os.path.join(root, build_dir))
 
 
 def write_wheel(project: Project, tag: str, files: dict[str, str], wheel_directory: str,
-           extra: Optional[dict[str, bytes]] = None) -> str:
+                extra: Optional[dict[str, bytes]] = None, keep_in: Optional[str] = None) -> str:
     meta = project.metadata
     writer = WheelWriter(meta.distribution, meta.version, tag)
     for inside, path in files.items():
@@ -139,4 +139,4 @@ def write_wheel(project: Project, tag: str, files: dict[str, str], wheel_directo
         writer.add_bytes(name, data)
     for name, data in metadata_files(project).items():
         writer.add_metadata(name, data)
-    return writer.write(wheel_directory)
+    return writer.write(wheel_directory, keep_in=keep_in)

@@ -6,7 +6,10 @@ executable) and every timestamp from ``SOURCE_DATE_EPOCH`` when it is set (else
 the file's own), so that two builds of the same sources in two folders give
 byte-identical wheels.  ``RECORD`` lists every file with its sha256.  The wheel
 is written under a temporary name and moved into place: a failed build leaves
-no half-written wheel.
+no half-written wheel.  Given a lasting build folder, the last wheel stays there
+with a digest of what its bytes come from, and a wheel of the same files is that
+copy: compressing megabytes of modules again was most of a ``pip wheel .`` that
+had nothing to compile.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import shutil
 import stat
 import time
 import zipfile
 from typing import Optional
 
 from . import __version__
-from .atomic import atomic_path
+from .atomic import atomic_path, atomic_write
 from .source_date import source_date_epoch
 
 __all__ = ["WheelWriter"]
@@ -29,7 +33,21 @@ _ZIP_EPOCH = 315532800  # 1980-01-01: the earliest time a zip entry can carry
 
 
 def _record_hash(data: bytes) -> str:
-    return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    """RECORD's digest of *data* (after ``sha256=``): urlsafe base64 without padding."""
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+def _bytes(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _read(path: str) -> Optional[str]:
+    try:
+        with open(path, encoding="ascii") as f:
+            return f.read()
+    except (OSError, ValueError):
+        return None
 
 
 class WheelWriter:
@@ -55,37 +73,56 @@ class WheelWriter:
         return (f"Wheel-Version: 1.0\nGenerator: ninjagen {__version__}\n"
                 f"Root-Is-Purelib: {'true' if root_is_purelib else 'false'}\nTag: {self.tag}\n").encode()
 
-    def write(self, wheel_directory: str) -> str:
-        """Write the wheel into *wheel_directory*; return its file name."""
+    def write(self, wheel_directory: str, keep_in: Optional[str] = None) -> str:
+        """Write the wheel into *wheel_directory*; return its file name.
+
+        With *keep_in* (a lasting build folder), a copy of the wheel stays there
+        beside a digest of everything its bytes come from (names, contents,
+        modes, timestamps); when the next wheel's digest is the same, that copy
+        is the wheel, and nothing is compressed again.
+        """
         self.add_metadata("WHEEL", self._wheel_file(self.tag.endswith("-none-any")))
         epoch = source_date_epoch()
         epoch = None if epoch is None else max(epoch, _ZIP_EPOCH)
         record_name = f"{self.dist_info}/RECORD"
         payload = sorted(n for n in self._files if not n.startswith(self.dist_info + "/"))
         metadata = sorted(n for n in self._files if n.startswith(self.dist_info + "/") and n != record_name)
-        records = []
+        entries = [(arcname, *self._entry(arcname, epoch)) for arcname in payload + metadata]
+        digest = hashlib.sha256(repr([(a, mode, mtime, h, size) for a, _, mode, mtime, h, size in entries]).encode()
+                                + repr((self.basename, epoch)).encode()).hexdigest()
         destination = os.path.join(wheel_directory, self.basename)
         os.makedirs(wheel_directory, exist_ok=True)
+        kept = os.path.join(keep_in, self.basename) if keep_in else None
+        if kept and _read(kept + ".digest") == digest and os.path.isfile(kept):
+            with atomic_path(destination) as temporary:
+                shutil.copyfile(kept, temporary)
+            return self.basename
         with atomic_path(destination) as temporary:
             with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-                for arcname in payload + metadata:
-                    path, data = self._files[arcname]
-                    mode = 0o644
-                    mtime = epoch
-                    if path is not None:
-                        info = os.stat(path)
-                        with open(path, "rb") as f:
-                            data = f.read()
-                        if info.st_mode & stat.S_IXUSR:
-                            mode = 0o755
-                        if mtime is None:
-                            mtime = max(int(info.st_mtime), _ZIP_EPOCH)
-                    assert data is not None
+                for arcname, path, mode, mtime, _, _ in entries:
+                    data = self._files[arcname][1] if path is None else _bytes(path)
                     self._store(zf, arcname, data, mode, mtime)
-                    records.append(f"{arcname},{_record_hash(data)},{len(data)}")
-                records.append(f"{record_name},,")
+                records = [f"{a},sha256={h},{size}" for a, _, _, _, h, size in entries] + [f"{record_name},,"]
                 self._store(zf, record_name, ("\n".join(records) + "\n").encode(), 0o644, epoch)
+        if kept:
+            with atomic_path(kept) as temporary:
+                shutil.copyfile(destination, temporary)
+            atomic_write(kept + ".digest", digest)
         return self.basename
+
+    def _entry(self, arcname: str, epoch: Optional[int]) -> tuple[Optional[str], int, Optional[int], str, int]:
+        """(path, mode, mtime, RECORD's hash, size) of one entry."""
+        path, data = self._files[arcname]
+        mode, mtime = 0o644, epoch
+        if path is not None:
+            info = os.stat(path)
+            data = _bytes(path)
+            if info.st_mode & stat.S_IXUSR:
+                mode = 0o755
+            if mtime is None:
+                mtime = max(int(info.st_mtime), _ZIP_EPOCH)
+        assert data is not None
+        return path, mode, mtime, _record_hash(data), len(data)
 
     @staticmethod
     def _store(zf: zipfile.ZipFile, arcname: str, data: bytes, mode: int, mtime: Optional[int]) -> None:

@@ -150,6 +150,38 @@ def test_the_wheel_file_is_the_same_bytes_from_another_folder_and_its_record_hol
     assert not [p for p in os.listdir(tmp_path / "a" / "dist") if p.endswith(".tmp")]
 
 
+def _kept_wheel(folder, keep, text="x = 1\n", epoch=None):
+    write(folder / "pkg" / "__init__.py", text)
+    writer = WheelWriter("pkg", "1.0", "py3-none-any")
+    writer.add_file("pkg/__init__.py", str(folder / "pkg" / "__init__.py"))
+    writer.add_metadata("METADATA", b"Metadata-Version: 2.4\nName: pkg\nVersion: 1.0\n")
+    dist = folder / f"dist-{len(list(folder.glob('dist-*')))}"
+    return dist / writer.write(str(dist), keep_in=str(keep))
+
+
+def test_a_wheel_of_the_same_files_is_the_copy_the_build_folder_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    keep = tmp_path / "build"
+    keep.mkdir()
+    first = _kept_wheel(tmp_path, keep)
+    kept = keep / first.name
+    assert kept.read_bytes() == first.read_bytes() and (keep / (first.name + ".digest")).is_file()
+    os.utime(kept, (1, 1))  # so that a copy shows: the kept file is not written again
+    second = _kept_wheel(tmp_path, keep)
+    assert second.read_bytes() == first.read_bytes() and kept.stat().st_mtime == 1
+    changed = _kept_wheel(tmp_path, keep, "x = 2\n")  # the same size, other bytes
+    with zipfile.ZipFile(changed) as zf:
+        assert zf.read("pkg/__init__.py") == b"x = 2\n"
+    assert kept.read_bytes() == changed.read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # the timestamps are part of the bytes
+    later = _kept_wheel(tmp_path, keep, "x = 2\n")
+    assert later.read_bytes() != changed.read_bytes()
+    (keep / (later.name + ".digest")).write_text("damaged")
+    os.utime(kept, (1, 1))
+    again = _kept_wheel(tmp_path, keep, "x = 2\n")
+    assert again.read_bytes() == later.read_bytes() and kept.stat().st_mtime != 1  # written again, the same bytes
+
+
 def test_a_bad_source_date_epoch_is_named(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     writer = WheelWriter("pkg", "1.0", "py3-none-any")
