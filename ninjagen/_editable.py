@@ -222,18 +222,41 @@ def _identity(path):
     return st.st_mtime_ns, st.st_size, st.st_ino
 
 
+_DIR_FD = os.stat in os.supports_dir_fd
+
+
+def _mtimes(groups):
+    """The modification times of the files in *groups*, pairs of a folder and the names of files in
+    it (bytes), in their order; OSError if one is missing.  Each folder is opened once and its files
+    stat'ed by name where the platform can: shorter lookups, and no path to encode."""
+    stat, found = os.stat, []
+    if _DIR_FD:
+        for folder, names in groups:
+            fd = os.open(folder, os.O_RDONLY)
+            try:
+                found += [stat(name, dir_fd=fd).st_mtime_ns for name in names]
+            finally:
+                os.close(fd)
+    else:
+        join = os.path.join
+        for folder, names in groups:
+            found += [stat(join(folder, name)).st_mtime_ns for name in names]
+    return found
+
+
 def _snapshot(paths):
-    """(the paths that exist, their modification times, the paths that do not): what ninja sees of them."""
-    present, mtimes, absent = [], [], []
+    """What ninja sees of *paths* (absolute): (the files that exist as :func:`_mtimes` groups, their
+    modification times, the paths that do not exist)."""
+    groups = {}
+    absent = []
     for path in paths:
-        try:
-            mtime = os.stat(path).st_mtime_ns
-        except OSError:
+        if os.path.exists(path):
+            folder, name = os.path.split(os.fsencode(path))
+            groups.setdefault(folder, []).append(name)
+        else:
             absent.append(path)
-            continue
-        present.append(path)
-        mtimes.append(mtime)
-    return present, mtimes, absent
+    groups = tuple((folder, tuple(names)) for folder, names in groups.items())
+    return groups, _mtimes(groups), absent
 
 
 def _write_atomically(path, data):
@@ -321,8 +344,13 @@ class NinjagenEditableFinder:
         if folders is None:
             return None  # not ours (a submodule is found through its package's __path__)
         self.rebuild(fullname)
-        from importlib.machinery import PathFinder
-
+        # the import system's own path finder, loaded at start-up: importlib.machinery would import
+        # importlib and warnings, which cost more than the rest of an import that built nothing
+        bootstrap = sys.modules.get("_frozen_importlib_external")
+        if bootstrap is None:
+            from importlib.machinery import PathFinder
+        else:
+            PathFinder = bootstrap.PathFinder
         return PathFinder.find_spec(fullname, folders)
 
     def rebuild(self, name):
@@ -354,7 +382,7 @@ class NinjagenEditableFinder:
 
         try:
             with open(self.fresh_path, "rb") as f:
-                form, project, ninja, exact, present, mtimes, absent = marshal.loads(f.read())
+                form, project, ninja, exact, groups, mtimes, absent = marshal.loads(f.read())
             if form != FRESH_FORMAT or project != self.project or ninja != _find_ninja(self.ninja):
                 return False
             stat = os.stat
@@ -362,7 +390,7 @@ class NinjagenEditableFinder:
                 st = stat(path)
                 if (st.st_mtime_ns, st.st_size, st.st_ino) != identity:
                     return False
-            if [stat(path).st_mtime_ns for path in present] != mtimes:
+            if _mtimes(groups) != mtimes:
                 return False
             access, exists = os.access, os.F_OK
             for path in absent:
@@ -407,10 +435,10 @@ class NinjagenEditableFinder:
             return
         if _snapshot(nodes) != snapshot or [_identity(path) for path in exact] != before:
             return  # something changed meanwhile: the next import runs ninja
-        present, mtimes, absent = snapshot
+        groups, mtimes, absent = snapshot
         absent.extend(path for path, identity in zip(exact, before) if identity is None)
         identities = tuple((path, identity) for path, identity in zip(exact, before) if identity)
-        record = (FRESH_FORMAT, project, ninja, identities, tuple(present), mtimes, tuple(absent))
+        record = (FRESH_FORMAT, project, ninja, identities, groups, mtimes, tuple(absent))
         _write_atomically(self.fresh_path, marshal.dumps(record))
 
     def _graph(self, ninja, env, build_ninja):
