@@ -413,8 +413,7 @@ class NinjagenEditableFinder:
         project = self.project
         logs = dict.fromkeys(os.path.join(project, folder, name)
                              for folder in ("", self.build_dir) for name in (".ninja_log", ".ninja_deps"))
-        build_ninja = os.path.join(project, "build.ninja")
-        exact = [build_ninja, *logs, ninja]
+        exact = [os.path.join(project, "build.ninja"), *logs, ninja]
         before = [_identity(path) for path in exact]
         nodes = self._graph(ninja, env, before[0])
         for path in logs:
@@ -458,11 +457,13 @@ class NinjagenEditableFinder:
             pass
         nodes = set()
         for tool in (["targets", "all"], ["inputs"], ["inputs", "build.ninja"]):
+            if tool[-1] == "build.ninja" and os.path.join(self.project, "build.ninja") not in nodes:
+                continue  # a build.ninja that does not regenerate itself
             returncode, text = _read_all([ninja, "-C", self.project, "-t", *tool], self.project, env)
             if returncode != 0:
                 raise OSError(f"ninja -t {' '.join(tool)} exited with {returncode}")
             for line in text.splitlines():
-                if line and not line.startswith("ninja: Entering directory"):
+                if line and not line.startswith("ninja: "):  # Entering directory, a warning
                     path = line.rpartition(": ")[0] if tool[0] == "targets" else _unquote(line)
                     nodes.add(os.path.join(self.project, path))
         _write_atomically(cache, marshal.dumps((key, tuple(sorted(nodes)))))

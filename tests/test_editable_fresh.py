@@ -189,3 +189,21 @@ def test_the_graph_is_asked_of_ninja_again_only_when_build_ninja_changed(built, 
     assert finder._build("hello") is None and finder.fresh()
     assert asked == ["targets all", "inputs", "inputs build.ninja"]
 
+
+
+def test_a_hand_written_build_ninja_order_only_inputs_and_no_regeneration(tmp_path):
+    """Any build.ninja, not only ninjagen's: an order-only input built from a source, logs in the project
+    folder (no builddir), no regeneration statement."""
+    write(tmp_path / "in.txt", "in\n")
+    write(tmp_path / "order.src", "order\n")
+    write(tmp_path / "build.ninja", "rule cp\n  command = cp $in $out\n"
+          "build order.txt: cp order.src\nbuild out.txt: cp in.txt || order.txt\n"
+          "build all: phony out.txt\ndefault all\n")
+    finder = _finder(tmp_path)
+    assert finder._build("hello") is None and finder.fresh()
+    assert str(tmp_path / "order.src") in _files(_record(tmp_path))
+    for change in (lambda: touch(tmp_path / "order.src"), lambda: (tmp_path / "out.txt").unlink(),
+                   lambda: (tmp_path / ".ninja_log").unlink()):
+        change()
+        assert planned(tmp_path) != [] and not finder.fresh()
+        assert finder._build("hello") is None and finder.fresh()
