@@ -124,12 +124,14 @@ class Project:
         elif kind == "include-new-header":
             self.extra += 1
             (work / "include" / f"extra{self.extra}.h").write_text(f"/* extra header {self.extra} */\n")
-            _replace(work / SOURCES[1], '#include "shapes.h"\n', f'#include "shapes.h"\n#include "extra{self.extra}.h"\n')
+            _replace(work / SOURCES[1], '#include "shapes.h"\n',
+                     f'#include "shapes.h"\n#include "extra{self.extra}.h"\n')
         elif kind == "edit-new-header" and self.extra:
             _append(work / "include" / f"extra{self.extra}.h", "/* an edit */\n")
         elif kind == "macro":
             self.version += 1
-            _replace(work / "pyproject.toml", f'["GEOM_VERSION", "{self.version - 1}"]', f'["GEOM_VERSION", "{self.version}"]')
+            _replace(work / "pyproject.toml", f'["GEOM_VERSION", "{self.version - 1}"]',
+                     f'["GEOM_VERSION", "{self.version}"]')
         elif kind == "comment":
             _append(work / "pyproject.toml", "# a comment\n")
         elif kind in ("delete", "touch"):
