@@ -31,6 +31,14 @@ to install.
 ``rebuild=False`` in the install call, or ``NINJAGEN_NO_REBUILD=1`` at run
 time, turns rebuilding off; ninja's children get ``NINJAGEN_EDITABLE_BUILDING=1``
 so that a build step that imports the package does not start a build of its own.
+
+Most imports change nothing, and a ninja no-op costs more than the import itself:
+after each successful run, the finder records what ninja looked at (every node
+of build.ninja's graph, the headers of its deps log, build.ninja, ninja's logs,
+the ninja binary) and each file's modification time, once a dry run (``ninja
+-n``) confirmed there is no work left.  The next first import stats those files
+and runs ninja only if one of them differs from the record (see
+:meth:`NinjagenEditableFinder.fresh`).
 """
 
 import os
@@ -39,6 +47,10 @@ import sys
 NO_REBUILD_ENV = "NINJAGEN_NO_REBUILD"
 BUILDING_ENV = "NINJAGEN_EDITABLE_BUILDING"
 LOCK_NAME = "ninjagen-editable.lock"
+FRESH_NAME = "ninjagen-editable-fresh"
+"""The record of the last build that left nothing to do, in the build folder (marshal)."""
+FRESH_FORMAT = "ninjagen-editable-fresh 1"
+"""The first item of a record: a record written by a loader of another format is never trusted."""
 STATE_MARKER = "ninjagen state: "
 """Starts build.ninja's header comment that names the state file (ninjagen.state's, repeated)."""
 _NO_WORK = "ninja: no work to do."
@@ -152,6 +164,115 @@ def _unusable_configurer(output, project):
     return None
 
 
+def _read_all(argv, project, env):
+    """Run *argv* quietly: (exit status, its output as text)."""
+    lines, wait = _spawn(argv, project, env)
+    with lines:
+        text = lines.read().decode("utf-8", "surrogateescape")
+    return wait(), text
+
+
+def _unquote(line):
+    """A path as ``ninja -t inputs`` prints it, shell-quoted where it needs it: as it is on disk."""
+    if os.name == "nt":
+        return line[1:-1] if len(line) > 1 and line[0] == line[-1] == '"' else line  # no '"' in Windows paths
+    if len(line) > 1 and line[0] == line[-1] == "'":
+        return line[1:-1].replace("'\\''", "'")
+    return line
+
+
+def _deps_log_nodes(path):
+    """The outputs of ninja's deps log (``.ninja_deps``, format 4) and the inputs its latest record
+    for each lists (the headers a compiler reported); none when there is no log.
+
+    Raises ValueError for a log this reader does not know, so that nothing is recorded.
+    """
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return set()
+    import struct
+
+    if data[:12] != b"# ninjadeps\n" or struct.unpack_from("=i", data, 12)[0] != 4:
+        raise ValueError(f"{path}: not a version 4 deps log")
+    names, latest, offset, end = [], {}, 16, len(data)
+    while offset + 4 <= end:
+        (size,) = struct.unpack_from("=I", data, offset)
+        offset += 4
+        is_deps, size = size >> 31, size & 0x7FFFFFFF
+        if offset + size > end:
+            break  # a record cut short: ninja ignores it too
+        if is_deps:
+            ids = struct.unpack_from(f"={size // 4}i", data, offset)
+            latest[ids[0]] = ids[3:]
+        else:
+            names.append(os.fsdecode(data[offset:offset + size - 4].rstrip(b"\0")))
+        offset += size
+    return {names[i] for out, ids in latest.items() for i in (out, *ids)}
+
+
+def _identity(path):
+    """(modification time, size, inode) of *path*, None when it cannot be stat'ed: for the files whose
+    content ninja reads (build.ninja, its logs) and the ninja binary."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino
+
+
+_DIR_FD = os.stat in os.supports_dir_fd
+
+
+def _mtimes(groups):
+    """The modification times of the files in *groups*, pairs of a folder and the names of files in
+    it (bytes), in their order; OSError if one is missing.  Each folder is opened once and its files
+    stat'ed by name where the platform can: shorter lookups, and no path to encode."""
+    stat, found = os.stat, []
+    if _DIR_FD:
+        for folder, names in groups:
+            fd = os.open(folder, os.O_RDONLY)
+            try:
+                found += [stat(name, dir_fd=fd).st_mtime_ns for name in names]
+            finally:
+                os.close(fd)
+    else:
+        join = os.path.join
+        for folder, names in groups:
+            found += [stat(join(folder, name)).st_mtime_ns for name in names]
+    return found
+
+
+def _snapshot(paths):
+    """What ninja sees of *paths* (absolute): (the files that exist as :func:`_mtimes` groups, their
+    modification times, the paths that do not exist)."""
+    groups = {}
+    absent = []
+    for path in paths:
+        if os.path.exists(path):
+            folder, name = os.path.split(os.fsencode(path))
+            groups.setdefault(folder, []).append(name)
+        else:
+            absent.append(path)
+    groups = tuple((folder, tuple(names)) for folder, names in groups.items())
+    return groups, _mtimes(groups), absent
+
+
+def _write_atomically(path, data):
+    temporary = f"{path}.{os.getpid()}.tmp"
+    with open(temporary, "wb") as f:
+        f.write(data)
+    os.replace(temporary, path)
+
+
+def _forget(path):
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
 def _off(value):
     return value is not None and value.strip().lower() not in ("", "0", "false", "no")
 
@@ -200,7 +321,9 @@ class NinjagenEditableFinder:
     def __init__(self, project, build_dir, ninja, packages, rebuild=True, verbose=False, support=None):
         self.project = project
         """The project folder, where build.ninja is (absolute)."""
+        self.build_dir = build_dir
         self.lock_path = os.path.join(project, build_dir, LOCK_NAME)
+        self.fresh_path = os.path.join(project, build_dir, FRESH_NAME)
         self.ninja = ninja
         """The ninja binary ``ninjagen develop`` ran with: used when this environment has none."""
         self.packages = packages
@@ -221,8 +344,13 @@ class NinjagenEditableFinder:
         if folders is None:
             return None  # not ours (a submodule is found through its package's __path__)
         self.rebuild(fullname)
-        from importlib.machinery import PathFinder
-
+        # the import system's own path finder, loaded at start-up: importlib.machinery would import
+        # importlib and warnings, which cost more than the rest of an import that built nothing
+        bootstrap = sys.modules.get("_frozen_importlib_external")
+        if bootstrap is None:
+            from importlib.machinery import PathFinder
+        else:
+            PathFinder = bootstrap.PathFinder
         return PathFinder.find_spec(fullname, folders)
 
     def rebuild(self, name):
@@ -232,9 +360,114 @@ class NinjagenEditableFinder:
                 self._state = True
                 off = _off(os.environ.get(NO_REBUILD_ENV)) or _off(os.environ.get(BUILDING_ENV))
                 if self.rebuilds and not off:
-                    self._state = self._build(name) or True
+                    if not self.fresh():
+                        self._state = self._build(name) or True
+                    elif self.verbose:
+                        _say(f"ninjagen: {self.project} is up to date: no file ninja looks at has changed "
+                             "since its last build\n")
         if isinstance(self._state, ImportError):
             raise self._state
+
+    def fresh(self):
+        """True when ninja would have nothing to do, by the record of its last successful run.
+
+        The record lists every file ninja looks at, with the modification time it had
+        when a dry run found no work: True only if each still has it (and build.ninja,
+        ninja's logs and the ninja binary also their size and inode), each file that
+        did not exist still does not, and the ninja that would run is the recorded one.
+        No record, an unreadable one or one of another format, another project folder:
+        False.  Only stats: no process, no import beyond marshal (loaded at start-up).
+        """
+        import marshal
+
+        try:
+            with open(self.fresh_path, "rb") as f:
+                form, project, ninja, exact, groups, mtimes, absent = marshal.loads(f.read())
+            if form != FRESH_FORMAT or project != self.project or ninja != _find_ninja(self.ninja):
+                return False
+            stat = os.stat
+            for path, identity in exact:
+                st = stat(path)
+                if (st.st_mtime_ns, st.st_size, st.st_ino) != identity:
+                    return False
+            if _mtimes(groups) != mtimes:
+                return False
+            access, exists = os.access, os.F_OK
+            for path in absent:
+                if access(path, exists):
+                    return False
+            return True
+        except Exception:  # OSError (a file gone), ValueError, EOFError, TypeError (a damaged record)
+            return False
+
+    def _record(self, ninja, env):
+        """Write the record that :meth:`fresh` reads, after a successful build, under the lock.
+
+        Only when a dry run (``ninja -n``) after the snapshot finds nothing to do, and
+        nothing changed between the snapshot and the end of that dry run: an edit made
+        during the build is either seen by ninja, or differs from the snapshot.
+        """
+        import marshal
+        import time
+
+        project = self.project
+        logs = dict.fromkeys(os.path.join(project, folder, name)
+                             for folder in ("", self.build_dir) for name in (".ninja_log", ".ninja_deps"))
+        exact = [os.path.join(project, "build.ninja"), *logs, ninja]
+        before = [_identity(path) for path in exact]
+        nodes = self._graph(ninja, env, before[0])
+        for path in logs:
+            if path.endswith("deps"):
+                nodes.update(os.path.join(project, node) for node in _deps_log_nodes(path))
+        nodes = sorted(nodes.difference(exact))
+        for _ in range(25):  # build.ninja must be older than the snapshot: an edit after it then shows
+            os.utime(self.lock_path)
+            if before[0] is None or before[0][0] < os.stat(self.lock_path).st_mtime_ns:
+                break
+            time.sleep(0.002)
+        else:
+            return
+        snapshot = _snapshot(nodes)
+        returncode, text = _read_all([ninja, "-C", project, "-n"], project, env)
+        lines = [line for line in text.splitlines() if not line.startswith("ninja: Entering directory")]
+        if returncode != 0 or lines != [_NO_WORK]:
+            return
+        if _snapshot(nodes) != snapshot or [_identity(path) for path in exact] != before:
+            return  # something changed meanwhile: the next import runs ninja
+        groups, mtimes, absent = snapshot
+        absent.extend(path for path, identity in zip(exact, before) if identity is None)
+        identities = tuple((path, identity) for path, identity in zip(exact, before) if identity)
+        record = (FRESH_FORMAT, project, ninja, identities, groups, mtimes, tuple(absent))
+        _write_atomically(self.fresh_path, marshal.dumps(record))
+
+    def _graph(self, ninja, env, build_ninja):
+        """Every node of build.ninja's graph that a build of its default targets looks at (a set of
+        absolute paths): the outputs of all its statements, the inputs of the default targets and of
+        build.ninja's regeneration; kept beside the record while build.ninja stays the same."""
+        import marshal
+
+        cache = os.path.join(self.project, self.build_dir, FRESH_NAME + "-graph")
+        key = (FRESH_FORMAT, ninja, build_ninja)
+        try:
+            with open(cache, "rb") as f:
+                cached_key, nodes = marshal.loads(f.read())
+            if cached_key == key:
+                return set(nodes)
+        except Exception:
+            pass
+        nodes = set()
+        for tool in (["targets", "all"], ["inputs"], ["inputs", "build.ninja"]):
+            if tool[-1] == "build.ninja" and os.path.join(self.project, "build.ninja") not in nodes:
+                continue  # a build.ninja that does not regenerate itself
+            returncode, text = _read_all([ninja, "-C", self.project, "-t", *tool], self.project, env)
+            if returncode != 0:
+                raise OSError(f"ninja -t {' '.join(tool)} exited with {returncode}")
+            for line in text.splitlines():
+                if line and not line.startswith("ninja: "):  # Entering directory, a warning
+                    path = line.rpartition(": ")[0] if tool[0] == "targets" else _unquote(line)
+                    nodes.add(os.path.join(self.project, path))
+        _write_atomically(cache, marshal.dumps((key, tuple(sorted(nodes)))))
+        return nodes
 
     def _build(self, name):
         """None when the build is up to date now, else the ImportError to raise."""
@@ -261,16 +494,24 @@ class NinjagenEditableFinder:
             env.setdefault("CLICOLOR_FORCE", "1")  # ninja keeps the compiler's colors for a terminal
         try:
             with _Lock(self.lock_path):
+                _forget(self.fresh_path)  # whatever happens now, the old record is no longer the last build's
                 returncode, output, held = self._run([ninja, "-C", self.project], env)
                 why = _unusable_configurer(output, self.project) if returncode != 0 else None
                 if why is not None:
-                    return self._build_with_ninjagen(name, why, env, color)  # still under the lock
-                if returncode == 0 and not all(_quiet(line) for line in output):
-                    self._summarize(env)  # still under the lock: the log is this build's
+                    failure = self._build_with_ninjagen(name, why, env, color)  # still under the lock
+                else:
+                    if returncode == 0 and not all(_quiet(line) for line in output):
+                        self._summarize(env)  # still under the lock: the log is this build's
+                    failure = self._outcome(name, f"ninja in {self.project}", returncode, output, held, color)
+                if failure is None:
+                    try:
+                        self._record(ninja, env)  # still under the lock: no other loader builds meanwhile
+                    except Exception:
+                        pass  # no record: the next import runs ninja
+                return failure
         except OSError as exc:
             return ImportError(f"ninjagen: cannot rebuild {name}: running {ninja} in {self.project} "
                                f"failed: {exc}", name=name)
-        return self._outcome(name, f"ninja in {self.project}", returncode, output, held, color)
 
     def _build_with_ninjagen(self, name, why, env, color):
         """What a regeneration step that cannot run says to do: ``ninjagen build`` with this Python,

@@ -210,7 +210,8 @@ def test_startup_loads_only_the_small_standalone_finder(sample, venv, elsewhere)
     tree = ast.parse(EDITABLE.read_text())
     imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
-    assert imported <= {"os", "sys", "_thread", "fcntl", "msvcrt", "subprocess", "importlib", "re", "json"}
+    assert imported <= {"os", "sys", "_thread", "fcntl", "msvcrt", "subprocess", "importlib", "re", "json", "marshal",
+                        "struct", "time"}
     module = Path(venv.site) / "_ninjagen_editable_ninjagen_sample_hello.py"
     assert module.read_text().endswith(f"install({str(project)!r}, 'build', {ninja_binary()!r}, "
                                        f"{{'hello': [{str(project)!r}]}}, rebuild=True, verbose=False, support=None)\n")
