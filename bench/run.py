@@ -485,7 +485,7 @@ def measure_editable_import(project: str) -> Optional[dict]:
 
 #: the keys of measure()'s dict the targets read: the editable import's time over a plain import
 #: (seconds), and the editable import's own time (seconds)
-EDITABLE_KEYS = {"overhead": "overhead_s", "import": "import_s"}
+EDITABLE_KEYS = {"overhead": "overhead_s", "import": "import_s", "check_over_noop": "check_over_noop"}
 
 
 def editable_figure(data: Optional[dict], what: str, stat: Callable[[list], float]) -> Optional[float]:
@@ -1053,8 +1053,8 @@ def targets15_section(results: dict) -> list[str]:
         row("L build.ninja ≤ 1.3 × ideal ninja's", lambda f: f(ng, "build_ninja_bytes") / f(ideal_, "build_ninja_bytes"),
             1.3, best)
         row("L no-op ≤ 1.05 × ideal ninja's", lambda f: f(ng, "noop") / f(ideal_, "noop"), 1.05, best)
-        row("L editable import ≤ 0.1 × ninja no-op",
-            lambda f: editable_figure(ldata, "import", statistics.median if f is med else min) / f(ng, "noop"), 0.1, best)
+        row("L editable import's check ≤ 0.1 × ninja no-op (timed in turns)",
+            lambda f: editable_figure(ldata, "check_over_noop", statistics.median if f is med else min), 0.1, best)
     label = "M" if "M" in results else ("S" if "S" in results else None)
     if label:
         data = results[label]
