@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Optional, Sequence, Union
 
@@ -28,6 +29,10 @@ _NO_WRAP = 1 << 30  # ninja_syntax's line wrapping is not worth its escaping cor
 
 def _norm(path: str) -> str:
     return os.path.normpath(path)
+
+
+#: a variable reference in rule text (``$name``, ``${name}``): names a generated variable must not take
+_REFERENCE = re.compile(r"\$\{?([a-zA-Z0-9_-]+)")
 
 
 @dataclass(frozen=True)
@@ -48,17 +53,22 @@ class Edge:
              implicit: Sequence[str] = (), order_only: Sequence[str] = (),
              implicit_outputs: Sequence[str] = (), variables: Optional[Mapping[str, str]] = None,
              pool: Optional[str] = None) -> "Edge":
-        norm = os.path.normpath  # map() over it: ten thousand sources make this a hot spot
-        return cls(
-            outputs=(norm(outputs),) if isinstance(outputs, str) else tuple(map(norm, outputs)),
-            rule=rule,
-            inputs=tuple(map(norm, inputs)) if inputs else (),
-            implicit=tuple(dict.fromkeys(map(norm, implicit))) if implicit else (),
-            order_only=tuple(map(norm, order_only)) if order_only else (),
-            implicit_outputs=tuple(map(norm, implicit_outputs)) if implicit_outputs else (),
-            variables=tuple((variables or {}).items()),
-            pool=pool,
-        )
+        norm = os.path.normpath
+        edge = object.__new__(cls)
+        # what the generated __init__ does, without its object.__setattr__ call per field (a frozen
+        # dataclass's way), which made up half of the time configure took per source
+        fields = edge.__dict__
+        fields["outputs"] = (norm(outputs),) if isinstance(outputs, str) else tuple(map(norm, outputs))
+        fields["rule"] = rule
+        # one input (a compile) is the usual case, and a one-item tuple(map()) costs twice as much
+        fields["inputs"] = ((norm(inputs[0]),) if type(inputs) is list and len(inputs) == 1
+                            else tuple(map(norm, inputs)) if inputs else ())
+        fields["implicit"] = tuple(dict.fromkeys(map(norm, implicit))) if implicit else ()
+        fields["order_only"] = tuple(map(norm, order_only)) if order_only else ()
+        fields["implicit_outputs"] = tuple(map(norm, implicit_outputs)) if implicit_outputs else ()
+        fields["variables"] = tuple(variables.items()) if variables else ()
+        fields["pool"] = pool
+        return edge
 
     def all_outputs(self) -> tuple[str, ...]:
         return self.outputs + self.implicit_outputs
@@ -75,6 +85,8 @@ class BuildGraph:
     defaults: list[str] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
     """Small files written at configure time (``.def`` export lists): path -> text."""
+    folders: dict[str, None] = field(default_factory=dict)
+    """Folders that many paths are under (object folders), in the order they were named."""
 
     def add(self, edge: Edge) -> Edge:
         """Add *edge*; the same statement added twice is kept once.
@@ -119,6 +131,10 @@ class BuildGraph:
             os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
             atomic_write(path, text)
 
+    def share_folder(self, path: str) -> None:
+        """Write the paths under *path* through one variable naming it (``$o1/a.o``): a shorter file, the same paths."""
+        self.folders[_norm(path)] = None
+
     def produces(self, path: str) -> bool:
         return _norm(path) in self._producer
 
@@ -155,7 +171,23 @@ class BuildGraph:
     # -------------------------------------------------------------- rendering
     def render(self, *, rules: str = "", variables: Optional[Mapping[str, str]] = None,
                build_dir: Optional[str] = None, header: str = "") -> str:
-        """The whole ninja file as text."""
+        """The whole ninja file as text.
+
+        Two spellings keep it short without changing what ninja reads: a
+        statement variable's value that several statements share is written
+        once, as a file variable (``args = $args_1``: ninja expands a statement's
+        variables as it reads them), and a path under a shared folder starts
+        with that folder's variable (``$o1/src/a.o``).
+        """
+        variables = dict(variables or {})
+        taken = {"ninja_required_version", "builddir", "in", "out", "in_newline", *variables,
+                 *_REFERENCE.findall(rules), *(name for r in self.extra_rules for v in r.values()
+                                               if isinstance(v, str) for name in _REFERENCE.findall(v))}
+        shared = _shared_values(self.edges.values(), taken)
+        spell = _PathSpelling(self.folders, taken)
+        blocks: dict[tuple, str] = {}
+        body = "".join([_edge_text(edge, spell, blocks, shared) for edge in self.edges.values()])
+
         out = io.StringIO()
         w = ninja_syntax.Writer(out, width=_NO_WRAP)
         if header:
@@ -165,8 +197,12 @@ class BuildGraph:
         w.variable("ninja_required_version", NINJA_REQUIRED_VERSION)
         if build_dir is not None:
             w.variable("builddir", ninja_path(build_dir))
-        for name, value in (variables or {}).items():
+        for name, value in variables.items():
             w.variable(name, ninja_text(value, f"variable {name}"))
+        for folder, name in spell.names.items():
+            w.variable(name, ninja_path(folder))
+        for value, (name, where) in shared.items():
+            w.variable(name, ninja_text(value, where))
         w.newline()
         for name, depth in self.pools.items():
             w.pool(name, depth)
@@ -176,41 +212,130 @@ class BuildGraph:
         for r in self.extra_rules:
             w.rule(**r)
             w.newline()
-        texts: dict[str, str] = {}  # variable values repeat for every source of an extension: escape once
-        for edge in self.edges.values():
-            self._write_edge(w, edge, texts)
+        out.write(body)
         if self.defaults:
             w.newline()
             w.default([ninja_path(p) for p in self.defaults])
         return out.getvalue()
 
-    @staticmethod
-    def _write_edge(w: ninja_syntax.Writer, edge: Edge, texts: Optional[dict[str, str]] = None) -> None:
-        # Built by hand: Writer.build() applies its own path escaping, which
-        # mangles '$' (see DESIGN.md); ours in quoting.py is the only one.
-        outs = [*map(ninja_path, edge.outputs)]
-        if edge.implicit_outputs:
-            outs += ["|", *map(ninja_path, edge.implicit_outputs)]
-        ins = [edge.rule, *map(ninja_path, edge.inputs)]
-        if edge.implicit:
-            ins += ["|", *map(ninja_path, edge.implicit)]
-        if edge.order_only:
-            ins += ["||", *map(ninja_path, edge.order_only)]
-        w.output.write(f"build {' '.join(outs)}: {' '.join(ins)}\n")
-        if edge.pool is not None:
-            w.variable("pool", edge.pool, indent=1)
-        texts = {} if texts is None else texts
-        for name, value in edge.variables:
-            if value:  # an unset variable expands to nothing, as an empty one does
-                text = texts.get(value)
-                if text is None:
-                    text = texts[value] = ninja_text(value, f"{name} of {edge.outputs[0]}")
-                # what w.variable(..., indent=1) writes, without its line-wrapping machinery
-                w.output.write(f"  {name} = {text}\n")
-
     def write(self, path: Union[str, os.PathLike[str]], **render_args: object) -> None:
         self.write_files()
         atomic_write(path, self.render(**render_args))  # type: ignore[arg-type]
+
+
+def _shared_values(edges: Iterable[Edge], taken: set[str]) -> dict[str, tuple[str, str]]:
+    """Statement variable values worth writing once: value -> (file variable name, what it is for errors).
+
+    A value is shared when writing it once and referring to it is shorter than
+    writing it every time; each is named after the first variable that holds it
+    (``args_1``), never a name the rules or the file's variables use.
+    """
+    counts: dict[str, int] = {}
+    first: dict[str, tuple[str, str]] = {}
+    for edge in edges:
+        for name, value in edge.variables:
+            if value:
+                if value in counts:
+                    counts[value] += 1
+                else:
+                    counts[value] = 1
+                    first[value] = (name, f"{name} of {edge.outputs[0]}")
+    shared: dict[str, tuple[str, str]] = {}
+    numbers: dict[str, int] = {}
+    for value, count in counts.items():
+        name, where = first[value]
+        # n statements: n copies of the value, or one in "name_k = value" and n references "$name_k"
+        if count < 2 or count * len(value) <= len(value) + (count + 1) * (len(name) + 4):
+            continue
+        number = numbers.get(name, 0) + 1
+        while f"{name}_{number}" in taken:
+            number += 1
+        numbers[name] = number
+        shared[value] = (f"{name}_{number}", where)
+    return shared
+
+
+class _PathSpelling:
+    """Paths as a build line writes them: escaped once each, a shared folder's through its variable."""
+
+    def __init__(self, folders: Mapping[str, None], taken: set[str]) -> None:
+        self.folders = folders
+        self.taken = taken
+        self.names: dict[str, str] = {}  # shared folder -> its variable, in the order of first use
+        self.paths: dict[str, str] = {}
+        self.dirs: dict[str, str] = {}  # folder of a path -> how a path in it starts ("$o1/src/")
+
+    def __call__(self, path: str) -> str:
+        text = self.paths.get(path)
+        if text is None:
+            text = self.paths[path] = self._spell(path)
+        return text
+
+    def _spell(self, path: str) -> str:
+        folder, sep, name = path.rpartition(os.sep)
+        if not sep or not self.folders:
+            return ninja_path(path)
+        try:
+            start = self.dirs.get(folder)
+            if start is None:
+                start = self.dirs[folder] = self._start(folder)
+            return start + ninja_path(name)
+        except ConfigError:
+            ninja_path(path)  # the error names the whole path
+            raise
+
+    def _start(self, folder: str) -> str:
+        """How the paths in *folder* start: the variable of the shared folder it is in, if any, then the rest."""
+        head, rest = folder, ""
+        while head not in self.folders:
+            head, sep, last = head.rpartition(os.sep)
+            if not sep:
+                return ninja_path(folder) + os.sep
+            rest = last + os.sep + rest
+        return "$" + self._name(head) + os.sep + ninja_path(rest)
+
+    def _name(self, folder: str) -> str:
+        name = self.names.get(folder)
+        if name is None:
+            number = len(self.names) + 1
+            while f"o{number}" in self.taken:
+                number += 1
+            name = self.names[folder] = f"o{number}"
+            self.taken.add(name)
+        return name
+
+
+def _edge_text(edge: Edge, spell: _PathSpelling, blocks: dict[tuple, str], shared: Mapping[str, tuple[str, str]]) -> str:
+    """One ``build`` statement: its line and its variables (*blocks*: the variables' text, written once each)."""
+    # Built by hand: Writer.build() applies its own path escaping, which
+    # mangles '$' (see DESIGN.md); ours in quoting.py is the only one.
+    known = spell.paths
+    outs = " ".join([known.get(p) or spell(p) for p in edge.outputs])
+    if edge.implicit_outputs:
+        outs += " | " + " ".join(map(spell, edge.implicit_outputs))
+    ins = " ".join([edge.rule, *[known.get(p) or spell(p) for p in edge.inputs]])
+    if edge.implicit:
+        ins += " | " + " ".join(map(spell, edge.implicit))
+    if edge.order_only:
+        ins += " || " + " ".join(map(spell, edge.order_only))
+    text = f"build {outs}: {ins}\n"
+    if edge.pool is not None:
+        text += f"  pool = {edge.pool}\n"  # what w.variable(..., indent=1) writes, without its line wrapping
+    if edge.variables:
+        block = blocks.get(edge.variables)  # every source of an extension has the same variables
+        if block is None:
+            block = blocks[edge.variables] = _variables_text(edge, shared)
+        text += block
+    return text
+
+
+def _variables_text(edge: Edge, shared: Mapping[str, tuple[str, str]]) -> str:
+    lines = []
+    for name, value in edge.variables:
+        if value:  # an unset variable expands to nothing, as an empty one does
+            ref = shared.get(value)
+            lines.append(f"  {name} = {'$' + ref[0] if ref else ninja_text(value, f'{name} of {edge.outputs[0]}')}\n")
+    return "".join(lines)
 
 
 def forget_build_log(build_dir: str) -> None:

@@ -86,6 +86,11 @@ def _not_an_option(path: str) -> str:
     return os.path.abspath(path) if path.startswith(("-", "@")) else path
 
 
+def _not_options(paths: list[str]) -> list[str]:
+    """:func:`_not_an_option` of each of *paths*."""
+    return [os.path.abspath(p) if p.startswith(("-", "@")) else p for p in paths]
+
+
 def _as_list(value: Optional[Iterable[str]], what: str) -> list[str]:
     if value is None:
         return []
@@ -499,15 +504,17 @@ class CCompiler:
                 extra_postargs: Optional[Sequence[str]] = None, depends: Optional[Sequence[str]] = None) -> list[str]:
         """Record one compile statement per source; return the object file names."""
         sources = _as_list(sources, "sources")
-        objects = [_not_an_option(o) for o in self.object_filenames(sources, output_dir=output_dir or "")]
-        sources = [_not_an_option(s) for s in sources]
+        objects = _not_options(self.object_filenames(sources, output_dir=output_dir or ""))
+        sources = _not_options(sources)
         pp_opts = self.preprocess_options(macros, include_dirs)
         self.check_dependency_paths(sources, _as_list(include_dirs, "include_dirs") + list(self.include_dirs))
         implicit = _as_list(depends, "depends")
+        if output_dir:
+            self.graph.share_folder(output_dir)  # its name is written once in build.ninja
+        preargs, postargs = list(extra_preargs or []), list(extra_postargs or [])
+        add, language, edge = self.graph.add, self.detect_language, self.compile_edge  # once, not per source
         for src, obj in zip(sources, objects):
-            lang = self.detect_language(src) or "c"
-            self.graph.add(self.compile_edge(src, obj, lang, pp_opts, debug,
-                                             list(extra_preargs or []), list(extra_postargs or []), implicit))
+            add(edge(src, obj, language(src) or "c", pp_opts, debug, preargs, postargs, implicit))
         return objects
 
     def compile_edge(self, src: str, obj: str, lang: str, pp_opts: list[str], debug: bool,
