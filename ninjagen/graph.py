@@ -31,6 +31,12 @@ def _norm(path: str) -> str:
     return os.path.normpath(path)
 
 
+#: what ninja itself sets for each statement
+_BUILTIN = ("in", "in_newline", "out")
+#: the variables a rule may bind (a file variable of one of these names would take the place of a rule's)
+_RULE_BINDINGS = ("command", "depfile", "dyndep", "description", "deps", "generator", "pool", "restat",
+                  "rspfile", "rspfile_content", "msvc_deps_prefix")
+
 #: a variable reference in rule text (``$name``, ``${name}``): names a generated variable must not take
 _REFERENCE = re.compile(r"\$\{?([a-zA-Z0-9_-]+)")
 
@@ -173,20 +179,27 @@ class BuildGraph:
                build_dir: Optional[str] = None, header: str = "") -> str:
         """The whole ninja file as text.
 
-        Two spellings keep it short without changing what ninja reads: a
-        statement variable's value that several statements share is written
-        once, as a file variable (``args = $args_1``: ninja expands a statement's
-        variables as it reads them), and a path under a shared folder starts
-        with that folder's variable (``$o1/src/a.o``).
+        Three spellings keep it short, and quick for ninja to read, without
+        changing what ninja expands: the value most statements give a variable
+        is written once, as the file's value of it, which a statement that says
+        nothing of it gets (the others say theirs, an empty one too); another
+        value several statements share is a file variable they refer to
+        (``args = $args_1``: ninja expands a statement's variables as it reads
+        them); and a path under a shared folder starts with that folder's
+        variable (``$o1/src/a.o``).
         """
         variables = dict(variables or {})
-        taken = {"ninja_required_version", "builddir", "in", "out", "in_newline", *variables,
-                 *_REFERENCE.findall(rules), *(name for r in self.extra_rules for v in r.values()
-                                               if isinstance(v, str) for name in _REFERENCE.findall(v))}
-        shared = _shared_values(self.edges.values(), taken)
+        refs, outside = _rule_references(rules, self.extra_rules)
+        taken = {"ninja_required_version", "builddir", *_BUILTIN, *variables, *outside, *_RULE_BINDINGS,
+                 *(name for names in refs.values() for name in names)}
+        # a file variable named like a rule binding would shadow the rule's for statements without variables
+        edges = self.edges.values()
+        defaults = _defaults(edges, refs, reserved={*variables, *outside, *_BUILTIN, *_RULE_BINDINGS,
+                                                    "ninja_required_version", "builddir"})
+        shared = _shared_values(edges, taken, defaults)
         spell = _PathSpelling(self.folders, taken)
         blocks: dict[tuple, str] = {}
-        body = "".join([_edge_text(edge, spell, blocks, shared) for edge in self.edges.values()])
+        body = "".join([_edge_text(edge, spell, blocks, shared, defaults, refs) for edge in edges])
 
         out = io.StringIO()
         w = ninja_syntax.Writer(out, width=_NO_WRAP)
@@ -201,6 +214,8 @@ class BuildGraph:
             w.variable(name, ninja_text(value, f"variable {name}"))
         for folder, name in spell.names.items():
             w.variable(name, ninja_path(folder))
+        for name, (value, where) in defaults.items():
+            w.variable(name, ninja_text(value, where))
         for value, (name, where) in shared.items():
             w.variable(name, ninja_text(value, where))
         w.newline()
@@ -223,18 +238,76 @@ class BuildGraph:
         atomic_write(path, self.render(**render_args))  # type: ignore[arg-type]
 
 
-def _shared_values(edges: Iterable[Edge], taken: set[str]) -> dict[str, tuple[str, str]]:
+def _rule_references(rules: str, extra_rules: Iterable[Mapping[str, object]]) -> tuple[dict[str, set[str]], set[str]]:
+    """Rule name -> the variables its bindings refer to; and the variables the rule text refers to elsewhere."""
+    refs: dict[str, set[str]] = {}
+    outside: set[str] = set()
+    block: Optional[set[str]] = None
+    for line in rules.split("\n"):
+        if line.startswith("rule "):
+            block = refs.setdefault(line[5:].strip(), set())
+        elif line.startswith(" ") and block is not None:
+            block.update(_REFERENCE.findall(line))
+        else:
+            block = None
+            outside.update(_REFERENCE.findall(line))
+    for rule in extra_rules:
+        refs.setdefault(str(rule["name"]), set()).update(
+            name for key, value in rule.items() if key != "name" and isinstance(value, str)
+            for name in _REFERENCE.findall(value))
+    return refs, outside
+
+
+def _defaults(edges: Iterable[Edge], refs: Mapping[str, set[str]], reserved: set[str]) -> dict[str, tuple[str, str]]:
+    """Statement variable -> (the value written once, as the file's, what it is for errors).
+
+    A variable gets one when at least two of the statements whose rules use
+    it have that value, and more than have none: those would then have to say
+    so (``args =``).
+    """
+    counts: dict[tuple[str, str], int] = {}
+    where: dict[tuple[str, str], str] = {}
+    per_rule: dict[str, int] = {}
+    for edge in edges:
+        per_rule[edge.rule] = per_rule.get(edge.rule, 0) + 1
+        used = refs.get(edge.rule)
+        if used:
+            for name, value in edge.variables:
+                if value and name in used:
+                    key = (name, value)
+                    if key in counts:
+                        counts[key] += 1
+                    else:
+                        counts[key] = 1
+                        where[key] = f"{name} of {edge.outputs[0]}"
+    using: dict[str, int] = {}  # variable -> the statements whose rules use it
+    for rule, count in per_rule.items():
+        for name in refs.get(rule, ()):
+            using[name] = using.get(name, 0) + count
+    valued: dict[str, int] = {}  # variable -> the statements that give it a value
+    best: dict[str, tuple[str, int]] = {}
+    for (name, value), count in counts.items():
+        valued[name] = valued.get(name, 0) + count
+        if count > best.get(name, ("", 0))[1]:
+            best[name] = (value, count)
+    return {name: (value, where[(name, value)]) for name, (value, count) in best.items()
+            if name not in reserved and count > 1 and count > using[name] - valued[name]}
+
+
+def _shared_values(edges: Iterable[Edge], taken: set[str],
+                   defaults: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
     """Statement variable values worth writing once: value -> (file variable name, what it is for errors).
 
     A value is shared when writing it once and referring to it is shorter than
     writing it every time; each is named after the first variable that holds it
-    (``args_1``), never a name the rules or the file's variables use.
+    (``args_1``), never a name the rules or the file's variables use.  A value
+    that is its variable's default is not written by the statements at all.
     """
     counts: dict[str, int] = {}
     first: dict[str, tuple[str, str]] = {}
     for edge in edges:
         for name, value in edge.variables:
-            if value:
+            if value and (name not in defaults or defaults[name][0] != value):
                 if value in counts:
                     counts[value] += 1
                 else:
@@ -305,7 +378,8 @@ class _PathSpelling:
         return name
 
 
-def _edge_text(edge: Edge, spell: _PathSpelling, blocks: dict[tuple, str], shared: Mapping[str, tuple[str, str]]) -> str:
+def _edge_text(edge: Edge, spell: _PathSpelling, blocks: dict[tuple, str], shared: Mapping[str, tuple[str, str]],
+               defaults: Mapping[str, tuple[str, str]], refs: Mapping[str, set[str]]) -> str:
     """One ``build`` statement: its line and its variables (*blocks*: the variables' text, written once each)."""
     # Built by hand: Writer.build() applies its own path escaping, which
     # mangles '$' (see DESIGN.md); ours in quoting.py is the only one.
@@ -321,20 +395,28 @@ def _edge_text(edge: Edge, spell: _PathSpelling, blocks: dict[tuple, str], share
     text = f"build {outs}: {ins}\n"
     if edge.pool is not None:
         text += f"  pool = {edge.pool}\n"  # what w.variable(..., indent=1) writes, without its line wrapping
-    if edge.variables:
-        block = blocks.get(edge.variables)  # every source of an extension has the same variables
-        if block is None:
-            block = blocks[edge.variables] = _variables_text(edge, shared)
-        text += block
-    return text
+    key = (edge.rule, edge.variables)  # every source of an extension has the same variables
+    block = blocks.get(key)
+    if block is None:
+        block = blocks[key] = _variables_text(edge, shared, defaults, refs.get(edge.rule, set()))
+    return text + block if block else text
 
 
-def _variables_text(edge: Edge, shared: Mapping[str, tuple[str, str]]) -> str:
+def _variables_text(edge: Edge, shared: Mapping[str, tuple[str, str]], defaults: Mapping[str, tuple[str, str]],
+                    used: set[str]) -> str:
     lines = []
+    own = dict(edge.variables)
     for name, value in edge.variables:
-        if value:  # an unset variable expands to nothing, as an empty one does
-            ref = shared.get(value)
-            lines.append(f"  {name} = {'$' + ref[0] if ref else ninja_text(value, f'{name} of {edge.outputs[0]}')}\n")
+        if name in defaults:
+            if value == defaults[name][0] or (not value and name not in used):
+                continue  # the file's value, or nothing the rule reads
+        elif not value:
+            continue  # an unset variable expands to nothing, as an empty one does
+        ref = shared.get(value)
+        text = "$" + ref[0] if ref else ninja_text(value, f"{name} of {edge.outputs[0]}")
+        lines.append(f"  {name} = {text}\n" if text else f"  {name} =\n")
+    # the rule reads a variable the file has a value for: the statement has none of its own
+    lines += [f"  {name} =\n" for name in defaults if name in used and name not in own]
     return "".join(lines)
 
 

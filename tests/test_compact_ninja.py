@@ -41,11 +41,18 @@ def test_an_extensions_flags_are_written_once(tmp_path):
     extensions = [Extension(f"m{i}", [f"m{i}/s{j}.c" for j in range(6)], define_macros=[(f"ONLY_M{i}", "1")],
                             include_dirs=[f"inc{i}"]) for i in range(3)]
     text = _configured(tmp_path, extensions).text
+    commands = _expanded(tmp_path, "cc")
     for i in range(3):
         assert text.count(f"-DONLY_M{i}=1") == 1
+        assert sum(f"-DONLY_M{i}=1 -Iinc{i} " in c for c in commands.values()) == 6
+    # the first extension's flags are the file's args, which its statements leave alone; the others
+    # refer to their own file variable; the links, whose rule reads $args too, say they have none
+    assert re.search(r"^args = -DONLY_M0=1 ", text, re.M)
+    assert len(re.findall(r"^build \S+/m0/s\d\.o: cc m0/s\d\.c\n(?!  )", text, re.M)) == 6
+    for i in (1, 2):
         (name,) = re.findall(rf"^(args_\d+) = -DONLY_M{i}=1 ", text, re.M)
-        statements = re.findall(rf"^build \S+/m{i}/s\d\.o: cc m{i}/s\d\.c\n  args = \${name}$", text, re.M)
-        assert len(statements) == 6
+        assert len(re.findall(rf"^build \S+/m{i}/s\d\.o: cc m{i}/s\d\.c\n  args = \${name}$", text, re.M)) == 6
+    assert len(re.findall(r"^build m\d\.\S+: link_so .*\n  args =$", text, re.M)) == 3
 
 
 def test_an_object_folder_is_named_once(tmp_path):

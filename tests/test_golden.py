@@ -117,8 +117,10 @@ def _edge_variables(text: str) -> list[tuple[str, str, dict[str, str]]]:
 
 def _statements(text: str) -> list[tuple[str, str, dict[str, str], list[str]]]:
     """(first output, rule, variables, explicit inputs) for every build statement, with the file
-    variables the writer shortens the file with expanded, and ``$$`` unescaped."""
+    variables the writer shortens the file with expanded, and ``$$`` unescaped.  A statement's
+    variables are the file's (a value most statements share is written once, there) and its own."""
     file_variables = _file_variables(text)
+    seen_by_statements = {k: re.sub(r"\$(.)", r"\1", _expand(v, file_variables)) for k, v in file_variables.items()}
     edges, current = [], None
     for line in text.splitlines():
         if line.startswith("build "):
@@ -127,11 +129,11 @@ def _statements(text: str) -> list[tuple[str, str, dict[str, str], list[str]]]:
             explicit = words[1:words.index("|")] if "|" in words else words[1:]
             explicit = explicit[:explicit.index("||")] if "||" in explicit else explicit
             inputs = [re.sub(r"\$(.)", r"\1", w) for w in explicit]
-            current = (head.split(" ")[0], words[0], {}, inputs)
+            current = (head.split(" ")[0], words[0], dict(seen_by_statements), inputs)
             edges.append(current)
-        elif line.startswith("  ") and current is not None and " = " in line:
-            key, _, value = line.strip().partition(" = ")
-            current[2][key] = _expand(value, file_variables).replace("$$", "$")
+        elif line.startswith("  ") and current is not None and (" = " in line or line.endswith(" =")):
+            key, _, value = line.strip().partition(" =")
+            current[2][key] = re.sub(r"\$(.)", r"\1", _expand(value.removeprefix(" "), file_variables))
         elif not line.startswith("  "):
             current = None
     return edges
@@ -157,7 +159,9 @@ def test_every_command_parses_back_into_its_arguments(sample, name, toolchain, c
     assert edges
     for output, rule, variables in edges:
         for key in ("args", "rsp_args", "rsp_tail", "rspfile_content", "post_args"):
-            if key in variables:
+            if variables.get(key) == "":  # only where it hides the file's value of it
+                assert re.search(rf"^{key} = ", text, re.M), (output, key)
+            elif key in variables:
                 words = _split(toolchain, variables[key])
                 assert words and all(words), (output, key, words)
                 if toolchain in ("msvc", "bcpp"):
