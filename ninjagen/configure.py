@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import sys
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any, Iterator, Mapping, Optional, Sequence
 
 from ._version import __version__
@@ -125,7 +125,10 @@ class _FileChecks:
             return False
         split, listings = os.path.split, self.listings
         for path in paths:
-            folder, name = split(path)
+            # os.path.split(path), without a call of it where the last separator is a lone "/"
+            folder, sep, name = path.rpartition("/") if os.altsep is None else ("", "", "")
+            if not sep or not folder or folder.endswith("/"):
+                folder, name = split(path)
             names = listings.get(folder)
             if names is None:
                 names = listings[folder] = self._files_in(folder)
@@ -325,7 +328,7 @@ def generate(project_dir: str, project: Optional[ProjectConfig], options: Config
         state = BuildState(root, build_dir, version=__version__, python=target.python, configured_by=sys.executable,
                            prefix=sys.prefix, options=options if project is None else None,
                            environment={k: environ.get(k) for k in (*cc.environment_variables, LAUNCHER_ENV)},
-                           extensions=[asdict(b) for b in built], inputs=[_shown_from(root, p) for p in inputs],
+                           extensions=[_as_dict(b) for b in built], inputs=[_shown_from(root, p) for p in inputs],
                            launcher=list(cc.launcher), format=STATE_FORMAT)
         try:
             _write_outputs(cc, result, state)
@@ -347,6 +350,7 @@ def _compiler(config: ProjectConfig, options: ConfigureOptions, target: Target, 
     customize_compiler(cc, environ)
     cc.set_launcher(resolve_launcher(options.launcher, environ, config.launcher, check=target.runs_here))
     cc.build_dir = build_dir
+    cc.rules_cache = None if dry_run else build_dir
     cc.share_cache_across_folders()  # after the launcher is set, and where the probe cache is
     if options.map_prefix:
         cc.map_prefix(os.getcwd())  # the project folder: configure runs in it
@@ -414,6 +418,11 @@ def _add_declared(cc: CCompiler, config: ProjectConfig, build_dir: str) -> tuple
              for ext in config.extensions]
     shared = [os.path.join(d, cc.library_filename(name, lib_type="dylib")) for name, d in shared_dirs.items()]
     return built, shared
+
+
+def _as_dict(built: BuiltExtension) -> dict[str, Any]:
+    """dataclasses.asdict of a BuiltExtension, without its deep copy of each field (strings and a bool)."""
+    return {f.name: getattr(built, f.name) for f in fields(built)}
 
 
 def _shown_from(root: str, path: str) -> str:

@@ -383,11 +383,14 @@ def _edge_text(edge: Edge, spell: _PathSpelling, blocks: dict[tuple, str], share
     """One ``build`` statement: its line and its variables (*blocks*: the variables' text, written once each)."""
     # Built by hand: Writer.build() applies its own path escaping, which
     # mangles '$' (see DESIGN.md); ours in quoting.py is the only one.
-    known = spell.paths
-    outs = " ".join([known.get(p) or spell(p) for p in edge.outputs])
+    known, outputs, inputs = spell.paths, edge.outputs, edge.inputs
+    # one output and one input (a compile) is most statements: no lists for them
+    outs = (known.get(outputs[0]) or spell(outputs[0]) if len(outputs) == 1
+            else " ".join([known.get(p) or spell(p) for p in outputs]))
     if edge.implicit_outputs:
         outs += " | " + " ".join(map(spell, edge.implicit_outputs))
-    ins = " ".join([edge.rule, *[known.get(p) or spell(p) for p in edge.inputs]])
+    ins = (f"{edge.rule} {known.get(inputs[0]) or spell(inputs[0])}" if len(inputs) == 1
+           else " ".join([edge.rule, *[known.get(p) or spell(p) for p in inputs]]))
     if edge.implicit:
         ins += " | " + " ".join(map(spell, edge.implicit))
     if edge.order_only:
