@@ -69,7 +69,13 @@ def evaluate(graph: BuildGraph, *, rule_names: Sequence[str], directory: str, ru
     paths += [p for edge, _ in selected for p in edge.inputs + edge.outputs]
     compdb = _compdb_plain if _plain_paths(paths) else _compdb_general
     lines = compdb(selected, scope, directory)
-    return None if lines is None else "[\n" + ",\n".join(lines) + "\n]\n"
+    if lines is None:
+        return None
+    if not lines:
+        return "[\n\n]\n"
+    lines[0] = "[\n" + lines[0]  # one join, not three copies of a text that is 3 MB on 10,000 sources
+    lines[-1] += "\n]\n"
+    return ",\n".join(lines)
 
 
 # ------------------------------------------- how ninja evaluates what render() wrote
