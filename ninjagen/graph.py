@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Optional, Sequence, Union
 
@@ -28,6 +29,23 @@ _NO_WRAP = 1 << 30  # ninja_syntax's line wrapping is not worth its escaping cor
 
 def _norm(path: str) -> str:
     return os.path.normpath(path)
+
+
+def _normalized(path: str) -> str:
+    """os.path.normpath(path), but *path* itself when it is normal already: one string, not two equal ones
+    (an object is the output of its compile and an input of its link: 2.6 MB on 10,000 sources)."""
+    norm = os.path.normpath(path)
+    return path if norm == path else norm
+
+
+#: what ninja itself sets for each statement
+_BUILTIN = ("in", "in_newline", "out")
+#: the variables a rule may bind (a file variable of one of these names would take the place of a rule's)
+_RULE_BINDINGS = ("command", "depfile", "dyndep", "description", "deps", "generator", "pool", "restat",
+                  "rspfile", "rspfile_content", "msvc_deps_prefix")
+
+#: a variable reference in rule text (``$name``, ``${name}``): names a generated variable must not take
+_REFERENCE = re.compile(r"\$\{?([a-zA-Z0-9_-]+)")
 
 
 @dataclass(frozen=True)
@@ -48,17 +66,22 @@ class Edge:
              implicit: Sequence[str] = (), order_only: Sequence[str] = (),
              implicit_outputs: Sequence[str] = (), variables: Optional[Mapping[str, str]] = None,
              pool: Optional[str] = None) -> "Edge":
-        norm = os.path.normpath  # map() over it: ten thousand sources make this a hot spot
-        return cls(
-            outputs=(norm(outputs),) if isinstance(outputs, str) else tuple(map(norm, outputs)),
-            rule=rule,
-            inputs=tuple(map(norm, inputs)) if inputs else (),
-            implicit=tuple(dict.fromkeys(map(norm, implicit))) if implicit else (),
-            order_only=tuple(map(norm, order_only)) if order_only else (),
-            implicit_outputs=tuple(map(norm, implicit_outputs)) if implicit_outputs else (),
-            variables=tuple((variables or {}).items()),
-            pool=pool,
-        )
+        norm = _normalized
+        edge = object.__new__(cls)
+        # what the generated __init__ does, without its object.__setattr__ call per field (a frozen
+        # dataclass's way), which made up half of the time configure took per source
+        fields = edge.__dict__
+        fields["outputs"] = (norm(outputs),) if isinstance(outputs, str) else tuple(map(norm, outputs))
+        fields["rule"] = rule
+        # one input (a compile) is the usual case, and a one-item tuple(map()) costs twice as much
+        fields["inputs"] = ((norm(inputs[0]),) if type(inputs) is list and len(inputs) == 1
+                            else tuple(map(norm, inputs)) if inputs else ())
+        fields["implicit"] = tuple(dict.fromkeys(map(norm, implicit))) if implicit else ()
+        fields["order_only"] = tuple(map(norm, order_only)) if order_only else ()
+        fields["implicit_outputs"] = tuple(map(norm, implicit_outputs)) if implicit_outputs else ()
+        fields["variables"] = tuple(variables.items()) if variables else ()
+        fields["pool"] = pool
+        return edge
 
     def all_outputs(self) -> tuple[str, ...]:
         return self.outputs + self.implicit_outputs
@@ -75,6 +98,8 @@ class BuildGraph:
     defaults: list[str] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
     """Small files written at configure time (``.def`` export lists): path -> text."""
+    folders: dict[str, None] = field(default_factory=dict)
+    """Folders that many paths are under (object folders), in the order they were named."""
 
     def add(self, edge: Edge) -> Edge:
         """Add *edge*; the same statement added twice is kept once.
@@ -119,6 +144,10 @@ class BuildGraph:
             os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
             atomic_write(path, text)
 
+    def share_folder(self, path: str) -> None:
+        """Write the paths under *path* through one variable naming it (``$o1/a.o``): a shorter file, the same paths."""
+        self.folders[_norm(path)] = None
+
     def produces(self, path: str) -> bool:
         return _norm(path) in self._producer
 
@@ -155,7 +184,30 @@ class BuildGraph:
     # -------------------------------------------------------------- rendering
     def render(self, *, rules: str = "", variables: Optional[Mapping[str, str]] = None,
                build_dir: Optional[str] = None, header: str = "") -> str:
-        """The whole ninja file as text."""
+        """The whole ninja file as text.
+
+        Three spellings keep it short, and quick for ninja to read, without
+        changing what ninja expands: the value most statements give a variable
+        is written once, as the file's value of it, which a statement that says
+        nothing of it gets (the others say theirs, an empty one too); another
+        value several statements share is a file variable they refer to
+        (``args = $args_1``: ninja expands a statement's variables as it reads
+        them); and a path under a shared folder starts with that folder's
+        variable (``$o1/src/a.o``).
+        """
+        variables = dict(variables or {})
+        refs, outside = _rule_references(rules, self.extra_rules)
+        taken = {"ninja_required_version", "builddir", *_BUILTIN, *variables, *outside, *_RULE_BINDINGS,
+                 *(name for names in refs.values() for name in names)}
+        # a file variable named like a rule binding would shadow the rule's for statements without variables
+        edges = self.edges.values()
+        defaults = _defaults(edges, refs, reserved={*variables, *outside, *_BUILTIN, *_RULE_BINDINGS,
+                                                    "ninja_required_version", "builddir"})
+        shared = _shared_values(edges, taken, defaults)
+        spell = _PathSpelling(self.folders, taken)
+        blocks: dict[tuple, str] = {}
+        body = "".join([_edge_text(edge, spell, blocks, shared, defaults, refs) for edge in edges])
+
         out = io.StringIO()
         w = ninja_syntax.Writer(out, width=_NO_WRAP)
         if header:
@@ -165,8 +217,14 @@ class BuildGraph:
         w.variable("ninja_required_version", NINJA_REQUIRED_VERSION)
         if build_dir is not None:
             w.variable("builddir", ninja_path(build_dir))
-        for name, value in (variables or {}).items():
+        for name, value in variables.items():
             w.variable(name, ninja_text(value, f"variable {name}"))
+        for folder, name in spell.names.items():
+            w.variable(name, ninja_path(folder))
+        for name, (value, where) in defaults.items():
+            w.variable(name, ninja_text(value, where))
+        for value, (name, where) in shared.items():
+            w.variable(name, ninja_text(value, where))
         w.newline()
         for name, depth in self.pools.items():
             w.pool(name, depth)
@@ -176,41 +234,200 @@ class BuildGraph:
         for r in self.extra_rules:
             w.rule(**r)
             w.newline()
-        texts: dict[str, str] = {}  # variable values repeat for every source of an extension: escape once
-        for edge in self.edges.values():
-            self._write_edge(w, edge, texts)
+        out.write(body)
         if self.defaults:
             w.newline()
             w.default([ninja_path(p) for p in self.defaults])
         return out.getvalue()
 
-    @staticmethod
-    def _write_edge(w: ninja_syntax.Writer, edge: Edge, texts: Optional[dict[str, str]] = None) -> None:
-        # Built by hand: Writer.build() applies its own path escaping, which
-        # mangles '$' (see DESIGN.md); ours in quoting.py is the only one.
-        outs = [*map(ninja_path, edge.outputs)]
-        if edge.implicit_outputs:
-            outs += ["|", *map(ninja_path, edge.implicit_outputs)]
-        ins = [edge.rule, *map(ninja_path, edge.inputs)]
-        if edge.implicit:
-            ins += ["|", *map(ninja_path, edge.implicit)]
-        if edge.order_only:
-            ins += ["||", *map(ninja_path, edge.order_only)]
-        w.output.write(f"build {' '.join(outs)}: {' '.join(ins)}\n")
-        if edge.pool is not None:
-            w.variable("pool", edge.pool, indent=1)
-        texts = {} if texts is None else texts
-        for name, value in edge.variables:
-            if value:  # an unset variable expands to nothing, as an empty one does
-                text = texts.get(value)
-                if text is None:
-                    text = texts[value] = ninja_text(value, f"{name} of {edge.outputs[0]}")
-                # what w.variable(..., indent=1) writes, without its line-wrapping machinery
-                w.output.write(f"  {name} = {text}\n")
-
     def write(self, path: Union[str, os.PathLike[str]], **render_args: object) -> None:
         self.write_files()
         atomic_write(path, self.render(**render_args))  # type: ignore[arg-type]
+
+
+def _rule_references(rules: str, extra_rules: Iterable[Mapping[str, object]]) -> tuple[dict[str, set[str]], set[str]]:
+    """Rule name -> the variables its bindings refer to; and the variables the rule text refers to elsewhere."""
+    refs: dict[str, set[str]] = {}
+    outside: set[str] = set()
+    block: Optional[set[str]] = None
+    for line in rules.split("\n"):
+        if line.startswith("rule "):
+            block = refs.setdefault(line[5:].strip(), set())
+        elif line.startswith(" ") and block is not None:
+            block.update(_REFERENCE.findall(line))
+        else:
+            block = None
+            outside.update(_REFERENCE.findall(line))
+    for rule in extra_rules:
+        refs.setdefault(str(rule["name"]), set()).update(
+            name for key, value in rule.items() if key != "name" and isinstance(value, str)
+            for name in _REFERENCE.findall(value))
+    return refs, outside
+
+
+def _defaults(edges: Iterable[Edge], refs: Mapping[str, set[str]], reserved: set[str]) -> dict[str, tuple[str, str]]:
+    """Statement variable -> (the value written once, as the file's, what it is for errors).
+
+    A variable gets one when at least two of the statements whose rules use
+    it have that value, and more than have none: those would then have to say
+    so (``args =``).
+    """
+    counts: dict[tuple[str, str], int] = {}
+    where: dict[tuple[str, str], str] = {}
+    per_rule: dict[str, int] = {}
+    for edge in edges:
+        per_rule[edge.rule] = per_rule.get(edge.rule, 0) + 1
+        used = refs.get(edge.rule)
+        if used:
+            for name, value in edge.variables:
+                if value and name in used:
+                    key = (name, value)
+                    if key in counts:
+                        counts[key] += 1
+                    else:
+                        counts[key] = 1
+                        where[key] = f"{name} of {edge.outputs[0]}"
+    using: dict[str, int] = {}  # variable -> the statements whose rules use it
+    for rule, count in per_rule.items():
+        for name in refs.get(rule, ()):
+            using[name] = using.get(name, 0) + count
+    valued: dict[str, int] = {}  # variable -> the statements that give it a value
+    best: dict[str, tuple[str, int]] = {}
+    for (name, value), count in counts.items():
+        valued[name] = valued.get(name, 0) + count
+        if count > best.get(name, ("", 0))[1]:
+            best[name] = (value, count)
+    return {name: (value, where[(name, value)]) for name, (value, count) in best.items()
+            if name not in reserved and count > 1 and count > using[name] - valued[name]}
+
+
+def _shared_values(edges: Iterable[Edge], taken: set[str],
+                   defaults: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """Statement variable values worth writing once: value -> (file variable name, what it is for errors).
+
+    A value is shared when writing it once and referring to it is shorter than
+    writing it every time; each is named after the first variable that holds it
+    (``args_1``), never a name the rules or the file's variables use.  A value
+    that is its variable's default is not written by the statements at all.
+    """
+    counts: dict[str, int] = {}
+    first: dict[str, tuple[str, str]] = {}
+    for edge in edges:
+        for name, value in edge.variables:
+            if value and (name not in defaults or defaults[name][0] != value):
+                if value in counts:
+                    counts[value] += 1
+                else:
+                    counts[value] = 1
+                    first[value] = (name, f"{name} of {edge.outputs[0]}")
+    shared: dict[str, tuple[str, str]] = {}
+    numbers: dict[str, int] = {}
+    for value, count in counts.items():
+        name, where = first[value]
+        # n statements: n copies of the value, or one in "name_k = value" and n references "$name_k"
+        if count < 2 or count * len(value) <= len(value) + (count + 1) * (len(name) + 4):
+            continue
+        number = numbers.get(name, 0) + 1
+        while f"{name}_{number}" in taken:
+            number += 1
+        numbers[name] = number
+        shared[value] = (f"{name}_{number}", where)
+    return shared
+
+
+class _PathSpelling:
+    """Paths as a build line writes them: escaped once each, a shared folder's through its variable."""
+
+    def __init__(self, folders: Mapping[str, None], taken: set[str]) -> None:
+        self.folders = folders
+        self.taken = taken
+        self.names: dict[str, str] = {}  # shared folder -> its variable, in the order of first use
+        self.paths: dict[str, str] = {}
+        self.dirs: dict[str, str] = {}  # folder of a path -> how a path in it starts ("$o1/src/")
+
+    def __call__(self, path: str) -> str:
+        text = self.paths.get(path)
+        if text is None:
+            text = self.paths[path] = self._spell(path)
+        return text
+
+    def _spell(self, path: str) -> str:
+        folder, sep, name = path.rpartition(os.sep)
+        if not sep or not self.folders:
+            return ninja_path(path)
+        try:
+            start = self.dirs.get(folder)
+            if start is None:
+                start = self.dirs[folder] = self._start(folder)
+            return start + ninja_path(name)
+        except ConfigError:
+            ninja_path(path)  # the error names the whole path
+            raise
+
+    def _start(self, folder: str) -> str:
+        """How the paths in *folder* start: the variable of the shared folder it is in, if any, then the rest."""
+        head, rest = folder, ""
+        while head not in self.folders:
+            head, sep, last = head.rpartition(os.sep)
+            if not sep:
+                return ninja_path(folder) + os.sep
+            rest = last + os.sep + rest
+        return "$" + self._name(head) + os.sep + ninja_path(rest)
+
+    def _name(self, folder: str) -> str:
+        name = self.names.get(folder)
+        if name is None:
+            number = len(self.names) + 1
+            while f"o{number}" in self.taken:
+                number += 1
+            name = self.names[folder] = f"o{number}"
+            self.taken.add(name)
+        return name
+
+
+def _edge_text(edge: Edge, spell: _PathSpelling, blocks: dict[tuple, str], shared: Mapping[str, tuple[str, str]],
+               defaults: Mapping[str, tuple[str, str]], refs: Mapping[str, set[str]]) -> str:
+    """One ``build`` statement: its line and its variables (*blocks*: the variables' text, written once each)."""
+    # Built by hand: Writer.build() applies its own path escaping, which
+    # mangles '$' (see DESIGN.md); ours in quoting.py is the only one.
+    known, outputs, inputs = spell.paths, edge.outputs, edge.inputs
+    # one output and one input (a compile) is most statements: no lists for them
+    outs = (known.get(outputs[0]) or spell(outputs[0]) if len(outputs) == 1
+            else " ".join([known.get(p) or spell(p) for p in outputs]))
+    if edge.implicit_outputs:
+        outs += " | " + " ".join(map(spell, edge.implicit_outputs))
+    ins = (f"{edge.rule} {known.get(inputs[0]) or spell(inputs[0])}" if len(inputs) == 1
+           else " ".join([edge.rule, *[known.get(p) or spell(p) for p in inputs]]))
+    if edge.implicit:
+        ins += " | " + " ".join(map(spell, edge.implicit))
+    if edge.order_only:
+        ins += " || " + " ".join(map(spell, edge.order_only))
+    text = f"build {outs}: {ins}\n"
+    if edge.pool is not None:
+        text += f"  pool = {edge.pool}\n"  # what w.variable(..., indent=1) writes, without its line wrapping
+    key = (edge.rule, edge.variables)  # every source of an extension has the same variables
+    block = blocks.get(key)
+    if block is None:
+        block = blocks[key] = _variables_text(edge, shared, defaults, refs.get(edge.rule, set()))
+    return text + block if block else text
+
+
+def _variables_text(edge: Edge, shared: Mapping[str, tuple[str, str]], defaults: Mapping[str, tuple[str, str]],
+                    used: set[str]) -> str:
+    lines = []
+    own = dict(edge.variables)
+    for name, value in edge.variables:
+        if name in defaults:
+            if value == defaults[name][0] or (not value and name not in used):
+                continue  # the file's value, or nothing the rule reads
+        elif not value:
+            continue  # an unset variable expands to nothing, as an empty one does
+        ref = shared.get(value)
+        text = "$" + ref[0] if ref else ninja_text(value, f"{name} of {edge.outputs[0]}")
+        lines.append(f"  {name} = {text}\n" if text else f"  {name} =\n")
+    # the rule reads a variable the file has a value for: the statement has none of its own
+    lines += [f"  {name} =\n" for name in defaults if name in used and name not in own]
+    return "".join(lines)
 
 
 def forget_build_log(build_dir: str) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from typing import Callable, Mapping, Optional, Sequence, TypeVar
 
@@ -66,6 +65,8 @@ def output(probe: Probe, cache_dir: str, read: Callable[[str, str], Optional[T]]
 
 
 def _run(probe: Probe, read: Callable[[str, str], Optional[T]]) -> Optional[T]:
+    import tempfile  # here: a configure that probes nothing does not import it
+
     with tempfile.TemporaryDirectory(prefix="ninjagen-probe-") as scratch:
         for name, text in probe.files.items():
             with open(os.path.join(scratch, name), "w", encoding="utf-8") as f:

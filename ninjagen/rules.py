@@ -2,18 +2,25 @@
 
 The templates hold ``rule`` blocks only; build statements come from the
 compiler classes.  The jinja2 environment is created on first use, so that
-commands that never render rules (``ninjagen --help``) do not import jinja2.
+commands that never render rules (``ninjagen --help``) do not import jinja2,
+and a rendered text is kept (:func:`render_rules`), so that a reconfigure
+does not either.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import importlib.util
+import json
 import os
-from typing import Any
+from typing import Any, Optional
 
+from ._version import __version__
+from .atomic import atomic_write
 from .errors import ConfigError
 
-__all__ = ["templates_dir", "template_path", "render_rules"]
+__all__ = ["templates_dir", "template_path", "render_rules", "RULES_CACHE"]
 
 
 @functools.lru_cache(maxsize=None)
@@ -44,8 +51,60 @@ def _environment() -> Any:
     )
 
 
-def render_rules(toolchain: str, context: dict[str, Any]) -> str:
-    """The rule text of *toolchain*'s template rendered with *context*."""
+def render_rules(toolchain: str, context: dict[str, Any], cache_dir: Optional[str] = None) -> str:
+    """The rule text of *toolchain*'s template rendered with *context*.
+
+    The text is a function of the templates' bytes, the context and the
+    jinja2 installed, so it is remembered under a key made of those: in this
+    process, and with *cache_dir* (a build folder) in a file there, so that a
+    reconfigure neither imports jinja2 nor renders again.
+    """
+    key = _key(toolchain, context)
+    path = os.path.join(cache_dir, RULES_CACHE) if cache_dir is not None else None
+    cached = _read_cached(path, key) if path is not None else None
+    text = _rendered.get(key) or cached or _render(toolchain, context)
+    if path is not None and cached is None and os.path.isdir(cache_dir or ""):
+        try:
+            atomic_write(path, f"{key}\n{text}")
+        except OSError:
+            pass  # a cache that cannot be written is only slower
+    _rendered[key] = text
+    return text
+
+
+#: the build folder's copy of the rendered rules: the key on its first line, then the text
+RULES_CACHE = "ninjagen-rules.txt"
+
+_rendered: dict[str, str] = {}
+
+
+def _key(toolchain: str, context: dict[str, Any]) -> str:
+    """What the rendered text depends on: every template (one may include another), the context, jinja2."""
+    digest = hashlib.sha256(json.dumps([__version__, toolchain, context], sort_keys=True).encode())
+    folder = templates_dir()
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".j2"):
+            with open(os.path.join(folder, name), "rb") as f:
+                digest.update(b"\0" + name.encode() + b"\0" + f.read())
+    spec = importlib.util.find_spec("jinja2")
+    origin = spec.origin if spec is not None else None
+    if origin:
+        found = os.stat(origin)
+        digest.update(f"\0{origin}\0{found.st_size}\0{found.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def _read_cached(path: str, key: str) -> Optional[str]:
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            if f.readline() == key + "\n":
+                return f.read()
+    except (OSError, UnicodeDecodeError):
+        pass
+    return None
+
+
+def _render(toolchain: str, context: dict[str, Any]) -> str:
     import jinja2
 
     try:

@@ -13,7 +13,6 @@ import re
 import struct
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from . import _pyinfo
@@ -122,13 +121,12 @@ class Target:
     @classmethod
     def from_interpreter(cls, python: str) -> "Target":
         """Ask the interpreter at *python* for its sysconfig."""
-        exe = Path(python)
-        if not exe.exists():
+        if not os.path.exists(python):
             raise ConfigError(f"--python {python}: no such file")
         if os.path.realpath(python) == os.path.realpath(sys.executable):
             return cls.current()
         try:
-            proc = run([str(exe), "-I", _pyinfo.__file__], timeout=60)
+            proc = run([python, "-I", _pyinfo.__file__], timeout=60)
         except NinjagenError as exc:
             raise ConfigError(f"--python {python}: cannot run it ({exc})") from None
         if proc.returncode != 0:

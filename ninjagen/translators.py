@@ -127,6 +127,8 @@ def translate_sources(cc: "CCompiler", ext: "Extension", build_dir: str) -> Tran
     ``swig -python`` with the extension's ``swig_opts`` (plus ``-c++`` for a C++
     extension), and SWIG's Python module is written beside the extension module.
     """
+    if not any(src.endswith((".pyx", ".i")) for src in ext.sources):
+        return Translated(sources=list(ext.sources))  # nothing to translate (a suffix is how a name ends)
     owner = f"extension {ext.name!r}"
     out = Translated(sources=[])
     # cythonize and Cython's build_ext name the module after the extension, not the file

@@ -19,7 +19,7 @@ from ninjagen.compilers import (
     set_compiler,
     show_compilers,
 )
-from ninjagen.compilers.unix import UnixCCompiler
+from ninjagen.compilers.unix import UnixCCompiler, response_file_content
 from ninjagen.errors import CompileError, ConfigError, PlatformError
 from ninjagen.probe import CACHE_NAME
 from ninjagen.runner import ninja_binary
@@ -546,7 +546,7 @@ def test_link_shared_object_records_a_link_so_edge(cc):
     assert edge.inputs == ("build/a.o", "build/b c.o")
     v = dict(edge.variables)
     assert v["args"] == "-pre -g"
-    assert v["rsp_args"] == "build/a.o build/b\\ c.o -L/L -Wl,--enable-new-dtags,-R/R -lm"
+    assert response_file_content(edge) == "build/a.o build/b\\ c.o -L/L -Wl,--enable-new-dtags,-R/R -lm"
     assert v["post_args"] == "-Wl,-z,defs"
 
 
@@ -567,14 +567,14 @@ def test_link_adds_the_compilers_libraries_and_objects_after_the_calls(cc):
     cc.link_shared_object(["a.o"], "mod.so", libraries=["fromcall"], library_dirs=["Lcall"])
     edge = cc.graph.edges["mod.so"]
     assert edge.inputs == ("a.o", "extra.o")
-    assert dict(edge.variables)["rsp_args"] == "a.o extra.o -LLcall -LLcompiler -lfromcall -lfromcompiler"
+    assert response_file_content(edge) == "a.o extra.o -LLcall -LLcompiler -lfromcall -lfromcompiler"
 
 
 def test_link_executable(cc):
     cc.link_executable(["main.o"], "prog", output_dir="bin", libraries=["m"])
     edge = cc.graph.edges["bin/prog"]
     assert edge.rule == "link_exe"
-    assert dict(edge.variables)["rsp_args"] == "main.o -lm"
+    assert response_file_content(edge) == "main.o -lm"
 
 
 def test_link_unknown_target_type(cc):
@@ -594,7 +594,7 @@ def test_a_built_archive_is_an_implicit_input_of_the_link(cc):
     cc.link_shared_object(["build/a.o"], "build/mod.so", libraries=["helper", "m"], library_dirs=["build/lib"])
     edge = cc.graph.edges["build/mod.so"]
     assert edge.implicit == ("build/lib/libhelper.a",)
-    assert dict(edge.variables)["rsp_args"] == "build/a.o -Lbuild/lib -lhelper -lm"
+    assert response_file_content(edge) == "build/a.o -Lbuild/lib -lhelper -lm"
 
 
 def test_a_library_that_is_not_built_here_is_no_implicit_input(cc):
@@ -608,7 +608,7 @@ def test_a_built_archive_named_with_its_directory_links(cc):
     cc.create_static_lib(["build/h.o"], "helper", output_dir="build/lib")
     cc.link_shared_object(["build/a.o"], "build/mod.so", libraries=["build/lib/helper"])
     edge = cc.graph.edges["build/mod.so"]
-    assert "build/lib/libhelper.a" in dict(edge.variables)["rsp_args"]
+    assert "build/lib/libhelper.a" in response_file_content(edge)
     assert edge.implicit == ("build/lib/libhelper.a",)
 
 

@@ -13,6 +13,7 @@ A mismatch writes the actual output beside the golden file as ``<name>.actual``.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -80,20 +81,69 @@ def test_golden_build_ninja_free_threaded(sample, name, toolchain, capsys):
     check_golden(text, GOLDEN / toolchain / f"{name}-free-threaded.ninja")
 
 
+def _file_variables(text: str) -> dict[str, str]:
+    """The file-level ``name = value`` lines of a generated file, as written (escaped)."""
+    found = {}
+    for line in text.splitlines():
+        if line and not line.startswith((" ", "#", "build ", "rule ", "pool ", "default ")) and " = " in line:
+            key, _, value = line.partition(" = ")
+            found[key] = value
+    return found
+
+
+def _expand(value: str, file_variables: dict[str, str]) -> str:
+    """*value* (escaped, from a build line or a statement variable) with its ``$name`` references to
+    file variables replaced by their values, as ninja does when it reads the statement; escapes stay."""
+    out, i = [], 0
+    while i < len(value):
+        if value[i] == "$" and i + 1 < len(value):
+            m = re.match(r"\{([a-zA-Z0-9_.-]+)\}|([a-zA-Z0-9_-]+)", value[i + 1:])
+            if m and (m.group(1) or m.group(2)) in file_variables:
+                out.append(file_variables[m.group(1) or m.group(2)])
+                i += 1 + m.end()
+                continue
+            out.append(value[i:i + 2])  # an escape ($$, $ , $:) or a variable of the rule
+            i += 2
+            continue
+        out.append(value[i])
+        i += 1
+    return "".join(out)
+
+
 def _edge_variables(text: str) -> list[tuple[str, str, dict[str, str]]]:
     """(first output, rule, variables) for every build statement of a generated file."""
+    return [(output, rule, variables) for output, rule, variables, _ in _statements(text)]
+
+
+def _statements(text: str) -> list[tuple[str, str, dict[str, str], list[str]]]:
+    """(first output, rule, variables, explicit inputs) for every build statement, with the file
+    variables the writer shortens the file with expanded, and ``$$`` unescaped.  A statement's
+    variables are the file's (a value most statements share is written once, there) and its own."""
+    file_variables = _file_variables(text)
+    seen_by_statements = {k: re.sub(r"\$(.)", r"\1", _expand(v, file_variables)) for k, v in file_variables.items()}
     edges, current = [], None
     for line in text.splitlines():
         if line.startswith("build "):
-            head, _, rest = line[len("build "):].partition(": ")
-            current = (head.split(" ")[0], rest.split(" ")[0], {})
+            head, _, rest = _expand(line[len("build "):], file_variables).partition(": ")
+            words = re.findall(r"(?:\$.|[^ $])+", rest)  # a path: escapes ($$, $ , $:) and other characters
+            explicit = words[1:words.index("|")] if "|" in words else words[1:]
+            explicit = explicit[:explicit.index("||")] if "||" in explicit else explicit
+            inputs = [re.sub(r"\$(.)", r"\1", w) for w in explicit]
+            current = (head.split(" ")[0], words[0], dict(seen_by_statements), inputs)
             edges.append(current)
-        elif line.startswith("  ") and current is not None and " = " in line:
-            key, _, value = line.strip().partition(" = ")
-            current[2][key] = value.replace("$$", "$")
+        elif line.startswith("  ") and current is not None and (" = " in line or line.endswith(" =")):
+            key, _, value = line.strip().partition(" =")
+            current[2][key] = re.sub(r"\$(.)", r"\1", _expand(value.removeprefix(" "), file_variables))
         elif not line.startswith("  "):
             current = None
     return edges
+
+
+def _response_files(text: str) -> dict[str, str]:
+    """First output -> what a statement of the gcc toolchains writes to its response file: its
+    ``rspfile_content``, or its inputs (the rules' ``$in``) and then its ``rsp_tail``."""
+    return {output: variables.get("rspfile_content", " ".join(inputs) + variables.get("rsp_tail", ""))
+            for output, rule, variables, inputs in _statements(text) if rule.startswith(("link", "ar"))}
 
 
 def _split(toolchain: str, value: str) -> list[str]:
@@ -108,8 +158,10 @@ def test_every_command_parses_back_into_its_arguments(sample, name, toolchain, c
     edges = _edge_variables(text)
     assert edges
     for output, rule, variables in edges:
-        for key in ("args", "rsp_args", "post_args"):
-            if key in variables:
+        for key in ("args", "rsp_args", "rsp_tail", "rspfile_content", "post_args"):
+            if variables.get(key) == "":  # only where it hides the file's value of it
+                assert re.search(rf"^{key} = ", text, re.M), (output, key)
+            elif key in variables:
                 words = _split(toolchain, variables[key])
                 assert words and all(words), (output, key, words)
                 if toolchain in ("msvc", "bcpp"):
@@ -176,8 +228,9 @@ def test_free_threaded_targets_define_the_macro_where_pyconfig_does_not(sample, 
     text, _ = generate(sample("multi"), toolchain, FREE_THREADED)
     edges = _edge_variables(text)
     compiles = [_split(toolchain, v["args"]) for _, rule, v in edges if rule in ("cc", "cxx")]
-    links = [_split(toolchain, v.get("rsp_args", "")) + _split(toolchain, v.get("args", ""))
-             for _, rule, v in edges if rule.startswith("link")]
+    response_files = _response_files(text)
+    links = [_split(toolchain, v["rsp_args"] if toolchain in ("msvc", "bcpp") else response_files[out])
+             + _split(toolchain, v.get("args", "")) for out, rule, v in edges if rule.startswith("link")]
     assert len(compiles) == 3 and len(links) == 2  # a static library and two modules
     for words in compiles:
         assert [w for w in words if "Py_GIL_DISABLED" in w] == ([define] if define else [])
@@ -200,8 +253,7 @@ def test_golden_build_ninja_for_macos(sample, name, capsys):
 def test_macos_run_paths_name_the_loader_path(sample, capsys):
     project = sample("shared")
     text, _ = generate(project, "unix", target=MACOS)
-    links = {out: v for out, rule, v in _edge_variables(text) if rule == "link_so"}
-    bump = shlex.split(links["src/counter/_bump.cpython-312-darwin.so"]["rsp_args"])
+    bump = shlex.split(_response_files(text)["src/counter/_bump.cpython-312-darwin.so"])
     assert "-Wl,-rpath,@loader_path" in bump
     assert "$ORIGIN" not in text
     linux, _ = generate(project, "unix")
@@ -217,4 +269,4 @@ def test_a_macos_shared_library_is_a_dylib_found_through_rpath(sample, capsys):
     assert shlex.split(library["post_args"]) == ["-install_name", "@rpath/libcounter_core.dylib"]
     # the modules (bundles) relink when the library changes
     assert "build src/counter/_bump.cpython-312-darwin.so: link_so build/obj/bde3d5412e/src/counter/_bump.o" \
-           " | src/counter/libcounter_core.dylib\n" in text
+           " | src/counter/libcounter_core.dylib" in [_expand(line, _file_variables(text)) for line in text.splitlines()]

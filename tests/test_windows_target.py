@@ -24,6 +24,7 @@ import pytest
 from targets import LINUX, WINDOWS, WINDOWS_FREE_THREADED  # the golden files' fixed target descriptions
 from ninjagen import Extension, Target, configure, customize_compiler, new_compiler
 from ninjagen.cli import main
+from ninjagen.compilers.unix import response_file_content
 from ninjagen.errors import ConfigError
 from ninjagen.quoting import msvc_split
 
@@ -171,8 +172,9 @@ def test_a_free_threaded_tree_links_its_t_library(tmp_path, capsys):
     result = configure(str(tmp_path), python=str(tree), compiler="mingw32", cross_prefix="x86_64-w64-mingw32-",
                        extensions=[Extension("m", ["m.c"])], dry_run=True)
     edges = {e.rule: dict(e.variables) for e in result.compiler.graph.edges.values()}
+    links = [e for e in result.compiler.graph.edges.values() if e.rule == "link_so"]
     assert shlex.split(edges["cc"]["args"])[0] == "-DPy_GIL_DISABLED=1"
-    assert shlex.split(edges["link_so"]["rsp_args"])[-1] == "-lpython313t"
+    assert shlex.split(response_file_content(links[0]))[-1] == "-lpython313t"
     assert result.extensions[0].output == "m.cp313t-win_amd64.pyd"
 
 

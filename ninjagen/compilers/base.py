@@ -28,6 +28,9 @@ __all__ = ["CCompiler", "WindowsFileNames", "gen_preprocess_options", "gen_lib_o
 #: os.path.splitext, remembered: configure asks it of every source three or four times
 _splitext = functools.lru_cache(maxsize=1 << 16)(os.path.splitext)
 
+#: whether paths of this machine never start with a drive (os.path.splitdrive gives "" on POSIX)
+_NO_DRIVES = os.path.splitdrive("c:/x")[0] == ""
+
 #: a macro as distutils passes it: (name, value), (name, None), or (name,) to undefine
 MacroSpec = Union[tuple[str, Optional[str]], tuple[str]]
 
@@ -84,6 +87,11 @@ def _not_an_option(path: str) -> str:
     ``./-x.c`` would not do: ninja drops a leading ``./`` from the paths it passes.
     """
     return os.path.abspath(path) if path.startswith(("-", "@")) else path
+
+
+def _not_options(paths: list[str]) -> list[str]:
+    """:func:`_not_an_option` of each of *paths*."""
+    return [os.path.abspath(p) if p.startswith(("-", "@")) else p for p in paths]
 
 
 def _as_list(value: Optional[Iterable[str]], what: str) -> list[str]:
@@ -179,6 +187,8 @@ class CCompiler:
         self.graph = graph if graph is not None else BuildGraph()
         #: where probes keep their cache and scratch files
         self.build_dir = DEFAULT_BUILD_DIR
+        #: the folder that keeps the rendered rules for the next configure (None: render them each time)
+        self.rules_cache: Optional[str] = None
         #: a cross toolchain's prefix, e.g. "x86_64-w64-mingw32-" (toolchains that use one)
         self.cross_prefix = ""
         self.macros: list[MacroSpec] = []
@@ -374,11 +384,12 @@ class CCompiler:
     # ------------------------------------------------------------------ languages
     def detect_language(self, sources: Union[str, Sequence[str]]) -> Optional[str]:
         """The language to link *sources* with: the highest in ``language_order``."""
-        if isinstance(sources, str):  # one source (once per source at configure time): its own
+        if type(sources) is str or isinstance(sources, str):  # one source (once per source at configure time)
             return self.language_map.get(_splitext(sources)[1])
+        suffixes = {_splitext(src)[1] for src in sources}  # an extension's sources have a suffix or two
         best: Optional[str] = None
-        for src in sources:
-            lang = self.language_map.get(_splitext(src)[1])
+        for suffix in suffixes:
+            lang = self.language_map.get(suffix)
             if lang is None:
                 continue
             if best is None or self.language_order.index(lang) < self.language_order.index(best):
@@ -391,7 +402,7 @@ class CCompiler:
         """*name* made relative, so that it cannot leave the output directory."""
         if strip_dir:
             return os.path.basename(name)
-        path = os.path.normpath(os.path.splitdrive(name)[1]).replace(os.sep, "/")
+        path = os.path.normpath(name if _NO_DRIVES else os.path.splitdrive(name)[1]).replace(os.sep, "/")
         if not path.startswith(("/", "../")) and path != "..":
             return path
         parts = [("__" if p == ".." else p) for p in path.split("/") if p]
@@ -400,15 +411,15 @@ class CCompiler:
     def object_filenames(self, source_filenames: Iterable[str], strip_dir: bool = False, output_dir: str = "") -> list[str]:
         objects = []
         prefix = os.path.join(output_dir or "", "")  # join(output_dir, rel) is prefix + rel
+        known, special, default, out_base = self.src_extensions, self.object_extensions, self.obj_extension, self._out_base
         for src in source_filenames:
             base, ext = _splitext(os.fspath(src))
-            if ext not in self.src_extensions:
+            if ext not in known:
                 raise CompileError(
                     f"unknown file type {ext or '(none)'!r} of source {src} "
                     f"(known: {' '.join(self.src_extensions)})"
                 )
-            suffix = self.object_extensions.get(ext, self.obj_extension)
-            rel = self._out_base(base, strip_dir) + suffix
+            rel = out_base(base, strip_dir) + special.get(ext, default)
             objects.append(prefix + rel if not rel.startswith("/") else os.path.join(output_dir or "", rel))
         return objects
 
@@ -499,15 +510,17 @@ class CCompiler:
                 extra_postargs: Optional[Sequence[str]] = None, depends: Optional[Sequence[str]] = None) -> list[str]:
         """Record one compile statement per source; return the object file names."""
         sources = _as_list(sources, "sources")
-        objects = [_not_an_option(o) for o in self.object_filenames(sources, output_dir=output_dir or "")]
-        sources = [_not_an_option(s) for s in sources]
+        objects = _not_options(self.object_filenames(sources, output_dir=output_dir or ""))
+        sources = _not_options(sources)
         pp_opts = self.preprocess_options(macros, include_dirs)
         self.check_dependency_paths(sources, _as_list(include_dirs, "include_dirs") + list(self.include_dirs))
         implicit = _as_list(depends, "depends")
+        if output_dir:
+            self.graph.share_folder(output_dir)  # its name is written once in build.ninja
+        preargs, postargs = list(extra_preargs or []), list(extra_postargs or [])
+        add, language, edge = self.graph.add, self.detect_language, self.compile_edge  # once, not per source
         for src, obj in zip(sources, objects):
-            lang = self.detect_language(src) or "c"
-            self.graph.add(self.compile_edge(src, obj, lang, pp_opts, debug,
-                                             list(extra_preargs or []), list(extra_postargs or []), implicit))
+            add(edge(src, obj, language(src) or "c", pp_opts, debug, preargs, postargs, implicit))
         return objects
 
     def compile_edge(self, src: str, obj: str, lang: str, pp_opts: list[str], debug: bool,
@@ -603,7 +616,8 @@ class CCompiler:
         """This toolchain's ``rule`` blocks, rendered from its template."""
         from ..rules import render_rules
 
-        return render_rules(self.template, {"launcher": bool(self.launcher), **self.template_context()})
+        return render_rules(self.template, {"launcher": bool(self.launcher), **self.template_context()},
+                            cache_dir=self.rules_cache)
 
     def set_launcher(self, words: Sequence[str]) -> None:
         """Run compiles (never links) through *words*, e.g. ``["ccache"]``; ``[]`` for none."""

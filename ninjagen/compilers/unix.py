@@ -15,7 +15,7 @@ from ..probe import Probe, output
 from ..quoting import sh_join
 from .base import CCompiler
 
-__all__ = ["UnixCCompiler"]
+__all__ = ["UnixCCompiler", "response_file_content"]
 
 #: ninja variable -> the executable it holds (rules in templates/unix.ninja.j2 use them)
 _VARIABLES = {
@@ -32,6 +32,10 @@ _VARIABLES = {
 
 _RSP_SPECIAL = re.compile("[ \t\n\r\v\f'\"\\\\]")
 
+#: paths that ninja's ``$in`` writes as they are (its shell escaping leaves them alone) and an
+#: ``@file`` reads as they are
+_AS_THEY_ARE = re.compile(r"[A-Za-z0-9_+./-]+(\n[A-Za-z0-9_+./-]+)*")  # paths, one a line
+
 
 #: what breaks a path in a gcc depfile as ninja parses it: characters gcc does not escape,
 #: control characters, and a backslash before '$' or ':'
@@ -47,6 +51,30 @@ def _rsp_quote(arg: str) -> str:
     if not arg:
         return "''"
     return _RSP_SPECIAL.sub(r"\\\g<0>", arg) if _RSP_SPECIAL.search(arg) else arg
+
+
+def _response_file(inputs: list[str], tail: list[str]) -> dict[str, str]:
+    """The statement variables that put *inputs* (the statement's own) and then *tail* in its response file.
+
+    The rules write ``$in$rsp_tail``, so the object list is not written a
+    second time.  ninja's ``$in`` quotes a path for the shell, and libiberty's
+    ``@file`` reader takes a backslash inside quotes as an escape, so where a
+    path would need quoting (or ninja would spell it otherwise) the statement's
+    ``rspfile_content`` says the whole content itself.
+    """
+    joined = "\n".join(inputs)
+    if (inputs and _AS_THEY_ARE.fullmatch(joined) and joined.count("\n") == len(inputs) - 1
+            and list(map(os.path.normpath, inputs)) == inputs):
+        return {"rsp_tail": "".join(" " + _rsp_quote(a) for a in tail)} if tail else {}
+    return {"rspfile_content": " ".join(_rsp_quote(a) for a in inputs + tail)}
+
+
+def response_file_content(edge: Edge) -> str:
+    """What ninja writes to the response file of *edge* (a link or an archive of these rules)."""
+    own = dict(edge.variables)
+    if "rspfile_content" in own:
+        return own["rspfile_content"]
+    return " ".join(edge.inputs) + own.get("rsp_tail", "")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -222,6 +250,9 @@ class UnixCCompiler(CCompiler):
         as they are, and ninja's depfile parser ends a path at them, so the
         header would be tracked under the wrong name or not at all.
         """
+        joined = " ".join([*sources, *include_dirs])  # a space: no match of _DEPFILE_UNSAFE spans two paths
+        if "\n" not in joined and "\r" not in joined and not _DEPFILE_UNSAFE.search(joined):
+            return
         for what, paths in (("source", sources), ("include folder", include_dirs)):
             for path in paths:
                 if "\n" in path or "\r" in path:
@@ -341,21 +372,23 @@ class UnixCCompiler(CCompiler):
             if out < 0:
                 return None, ""
             linker = {"link_so": "ldshared", "link_so_cxx": "ldcxxshared", "link_exe": "ld", "link_exe_cxx": "ldcxx"}
+            own.pop("rsp_tail", None)
             own.update({linker[edge.rule]: self.join_args(argv[:first]), "args": "",
-                        "rsp_args": " ".join(_rsp_quote(inputs.get(w, w)) for w in argv[first:out]),
+                        "rspfile_content": " ".join(_rsp_quote(inputs.get(w, w)) for w in argv[first:out]),
                         "post_args": self.join_args(argv[out + 2:])})
         elif edge.rule == "ar":
             first = next((i for i, word in enumerate(argv) if word in inputs), -1)
             if first < 2:
                 return None, ""
+            own.pop("rsp_tail", None)
             own.update({"ar": self.join_args(argv[:first - 1]),
-                        "rsp_args": " ".join(_rsp_quote(inputs.get(w, w)) for w in argv[first:])})
+                        "rspfile_content": " ".join(_rsp_quote(inputs.get(w, w)) for w in argv[first:])})
         else:
             return None, ""
         return replace(edge, variables=tuple(own.items())), moved
 
     def archive_edge(self, objects: list[str], output: str) -> Edge:
-        return Edge.make(output, "ar", objects, variables={"rsp_args": " ".join(_rsp_quote(o) for o in objects)})
+        return Edge.make(output, "ar", objects, variables=_response_file(objects, []))
 
     def link_edge(self, target_desc: str, objects: list[str], output: str, lib_opts: list[str], *,
                   implicit: list[str], export_symbols: list[str], debug: bool, extra_preargs: list[str],
@@ -367,7 +400,7 @@ class UnixCCompiler(CCompiler):
             rule = "link_so_cxx" if target_lang == "c++" else "link_so"
         variables = {
             "args": self.join_args(self._front_args(debug, extra_preargs)),
-            "rsp_args": " ".join(_rsp_quote(a) for a in objects + lib_opts),
+            **_response_file(objects, lib_opts),
             "post_args": self.join_args(extra_postargs),
         }
         if target_desc == self.SHARED_LIBRARY and self.target.sys_platform == "darwin":
