@@ -16,7 +16,8 @@ from .errors import ConfigError
 from .extension import Extension
 from .project import PackagingConfig, ProjectConfig, SharedLibrary, StaticLibrary
 
-try:  # tomli's wheels for CPython are compiled (mypyc): three times as fast as the standard library's copy
+try:  # tomli, where installed: its CPython wheels are compiled (mypyc), 3x the standard library's copy (the same
+    # parser and messages).  Not a dependency on 3.11+: every isolated build environment would install it
     import tomli as tomllib
 except ImportError:  # pragma: no cover - an installation without it (Python 3.11+ only)
     import tomllib
