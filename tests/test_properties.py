@@ -201,22 +201,34 @@ def _ninja_ok(cwd: str = ".") -> str:
     return proc.stdout.decode("utf-8", "replace")
 
 
-def _ninja_unescape(text: str) -> str:
-    """The value of an escaped ninja variable text (``$$``, ``$ ``, ``$:``; nothing else is expected)."""
+_NAME = re.compile(r"[A-Za-z0-9_-]+")  # a ninja variable's name: $name ends where these characters do
+
+
+def _ninja_unescape(text: str, scope: Optional[dict[str, str]] = None) -> str:
+    """The value of an escaped ninja text: ``$$``, ``$ ``, ``$:``, and ``$name`` / ``${name}`` looked up in
+    *scope* (the file's variables: build.ninja writes what statements share once)."""
     out, i = [], 0
     while i < len(text):
-        if text[i] == "$":
-            assert i + 1 < len(text) and text[i + 1] in "$ :", f"unexpected ninja escape in {text!r}"
-            out.append(text[i + 1])
-            i += 2
-        else:
+        if text[i] != "$":
             out.append(text[i])
             i += 1
+            continue
+        assert i + 1 < len(text), f"a lone $ in {text!r}"
+        nxt = text[i + 1]
+        if nxt in "$ :":
+            out.append(nxt)
+            i += 2
+            continue
+        braced = nxt == "{"
+        match = _NAME.match(text, i + 2 if braced else i + 1)
+        assert match and scope is not None and match.group() in scope, f"unexpected ninja escape in {text!r}"
+        out.append(scope[match.group()])
+        i = match.end() + (1 if braced else 0)
     return "".join(out)
 
 
-def _ninja_build_line(line: str) -> tuple[list[str], str, list[str]]:
-    """(outputs, rule, inputs) of a ``build`` line, paths unescaped."""
+def _ninja_build_line(line: str, scope: dict[str, str]) -> tuple[list[str], str, list[str]]:
+    """(outputs, rule, inputs) of a ``build`` line, paths unescaped and the file's variables expanded."""
     assert line.startswith("build ")
     text = line[len("build "):]
     tokens: list[str] = []
@@ -232,9 +244,15 @@ def _ninja_build_line(line: str) -> tuple[list[str], str, list[str]]:
     while i < len(text):
         ch = text[i]
         if ch == "$":
-            assert text[i + 1] in "$ :", f"unexpected ninja escape in {line!r}"
-            cur.append(text[i + 1])
-            i += 2
+            if text[i + 1] in "$ :":
+                cur.append(text[i + 1])
+                i += 2
+                continue
+            braced = text[i + 1] == "{"
+            match = _NAME.match(text, i + 2 if braced else i + 1)
+            assert match and match.group() in scope, f"unexpected ninja escape in {line!r}"
+            cur.append(scope[match.group()])
+            i = match.end() + (1 if braced else 0)
             continue
         if ch == " ":
             flush()
@@ -249,17 +267,33 @@ def _ninja_build_line(line: str) -> tuple[list[str], str, list[str]]:
     return outputs, tokens[0], tokens[1:]
 
 
+def _file_variables(ninja_text: str) -> dict[str, str]:
+    """The file's own variables (unindented ``name = value`` lines), each evaluated in the scope before it."""
+    scope: dict[str, str] = {}
+    for line in ninja_text.split("\n"):
+        if not line or line[0] in " #" or line.split(" ", 1)[0] in ("build", "rule", "pool", "default",
+                                                                     "include", "subninja"):
+            continue
+        name, sep, value = line.partition(" = ")
+        if sep or line.endswith(" ="):
+            scope[name.rstrip(" =")] = _ninja_unescape(value, scope)
+    return scope
+
+
 def _edge_variables(ninja_text: str) -> dict[str, str]:
-    """The (unescaped) variables of the single build statement in *ninja_text*."""
+    """The (unescaped) variables that the single build statement in *ninja_text* sees: the file's, then its own."""
+    scope = _file_variables(ninja_text)
     lines = ninja_text.split("\n")
     start = next(i for i, line in enumerate(lines) if line.startswith("build "))
-    variables = {}
+    variables = dict(scope)
     for line in lines[start + 1:]:
         if not line.startswith("  "):
             break
         name, sep, value = line[2:].partition(" = ")
+        if not sep and line.endswith(" ="):
+            name, sep, value = line[2:-2], " = ", ""
         assert sep, line
-        variables[name] = _ninja_unescape(value)
+        variables[name] = _ninja_unescape(value, scope)
     return variables
 
 
@@ -437,7 +471,8 @@ def test_p1_compile_arguments_reach_the_compiler_exactly(
         with open("build.ninja", encoding="utf-8", newline="") as f:
             text = f.read()
         lines = text.split("\n")
-        assert _ninja_build_line(next(line for line in lines if line.startswith("build "))) == ([obj], "cc", [src])
+        scope = _file_variables(text)
+        assert _ninja_build_line(next(line for line in lines if line.startswith("build ")), scope) == ([obj], "cc", [src])
         assert shlex.split(_ninja_unescape(next(line for line in lines if line.startswith("cc = "))[5:])) == compiler
         assert _ninja_unescape(next(line for line in lines if line.startswith("builddir = "))[11:]) == build_dir
         variables = _edge_variables(text)
