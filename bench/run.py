@@ -416,14 +416,9 @@ def verify_wheel(tool: WheelTool, wheel: str, wl: workload.Workload, work: str) 
             "    out[name] = [mod.NSOURCES, mod.run(12345, 8)]\nprint(json.dumps(out))\n")
     proc = subprocess.run([python, "-c", code, json.dumps([m.name for m in wl.modules])], cwd=venv,
                           capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise BenchError(f"{tool.name}: the wheel's modules do not import:\n{proc.stderr[-3000:]}")
-    result = json.loads(proc.stdout)
-    for m in wl.modules:
-        if result[m.name][0] != len(m.sources):
-            raise BenchError(f"{tool.name}: {m.name} reports {result[m.name][0]} sources, not {len(m.sources)}")
+    sums = module_checksums(tool, wl, proc, "the wheel's modules")
     shutil.rmtree(venv, ignore_errors=True)
-    return {name: v[1] for name, v in result.items()}
+    return sums
 
 
 def wheel_generator(wheel: str) -> str:
@@ -507,6 +502,19 @@ class Samples:
         return statistics.median(v) if v else None
 
 
+
+def module_checksums(tool: "Tool", wl: "workload.Workload", proc: subprocess.CompletedProcess, what: str) -> dict:
+    """Each module's run() checksum, from a process that imported them all; every module must report all
+    its sources (so that it linked them all)."""
+    if proc.returncode != 0:
+        raise BenchError(f"{tool.name}: {what} do not import:\n{proc.stderr[-3000:]}")
+    result = json.loads(proc.stdout)
+    for m in wl.modules:
+        if result[m.name][0] != len(m.sources):
+            raise BenchError(f"{tool.name}: {m.name} reports {result[m.name][0]} sources, not {len(m.sources)}")
+    return {name: v[1] for name, v in result.items()}
+
+
 def verify(tool: Tool, project: str, wl: workload.Workload) -> dict[str, int]:
     """Import every built module in a fresh interpreter, call run(); return the checksums."""
     mods = tool.modules(project, wl)
@@ -521,13 +529,7 @@ def verify(tool: Tool, project: str, wl: workload.Workload) -> dict[str, int]:
         "print(json.dumps(out))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code, json.dumps(mods)], cwd=project, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise BenchError(f"{tool.name}: the built modules do not import:\n{proc.stderr[-3000:]}")
-    result = json.loads(proc.stdout)
-    for m in wl.modules:
-        if result[m.name][0] != len(m.sources):
-            raise BenchError(f"{tool.name}: {m.name} reports {result[m.name][0]} sources, not {len(m.sources)}")
-    return {name: v[1] for name, v in result.items()}
+    return module_checksums(tool, wl, proc, "the built modules")
 
 
 def measure_tool(tool: Tool, project: str, size: tuple[int, int, int], samples: Samples, noops: int,
@@ -974,24 +976,31 @@ def best(values: Optional[dict], figure: str) -> Optional[float]:
     return min(v) if v else None
 
 
+
+def target_row(what: str, measure: Callable[[Callable], Optional[float]], limit: float,
+               stats: tuple[Callable, Callable], unit: str = "×", higher: bool = False) -> str:
+    """One row of a targets table: *measure* under each of *stats* (medians, then the other), met or missed."""
+    cells = []
+    for stat in stats:
+        try:
+            value = measure(stat)
+        except (TypeError, ZeroDivisionError, KeyError):
+            value = None
+        if value is None:
+            cells.append("not measured | —")
+        else:
+            ok = value >= limit if higher else value <= limit
+            cells.append(f"{value:.2f}{unit} | {'met' if ok else '**missed**'}")
+    return f"| {what} | {' | '.join(cells)} |"
+
+
 def targets_section(results: dict) -> list[str]:
     """The issue's targets, from the medians (what they are defined on) and from each tool's best run."""
-    rows = []
+    rows: list[str] = []
 
     def row(what: str, measure: Callable[[Callable], Optional[float]], limit: float, unit: str = "×",
             higher: bool = False) -> None:
-        cells = []
-        for stat in (med, best):
-            try:
-                value = measure(stat)
-            except (TypeError, ZeroDivisionError, KeyError):
-                value = None
-            if value is None:
-                cells.append("not measured | —")
-            else:
-                ok = value >= limit if higher else value <= limit
-                cells.append(f"{value:.2f}{unit} | {'met' if ok else '**missed**'}")
-        rows.append(f"| {what} | {' | '.join(cells)} |")
+        rows.append(target_row(what, measure, limit, (med, best), unit, higher))
 
     mdata = results.get("M")
     if mdata:
@@ -1030,18 +1039,7 @@ def targets15_section(results: dict) -> list[str]:
 
     def row(what: str, measure: Callable[[Callable], Optional[float]], limit: float, quiet: Callable,
             unit: str = "×", higher: bool = False) -> None:
-        cells = []
-        for stat in (med, quiet):
-            try:
-                value = measure(stat)
-            except (TypeError, ZeroDivisionError, KeyError):
-                value = None
-            if value is None:
-                cells.append("not measured | —")
-            else:
-                ok = value >= limit if higher else value <= limit
-                cells.append(f"{value:.2f}{unit} | {'met' if ok else '**missed**'}")
-        rows.append(f"| {what} | {' | '.join(cells)} |")
+        rows.append(target_row(what, measure, limit, (med, quiet), unit, higher))
 
     ldata = results.get("L")
     if ldata:
