@@ -105,7 +105,8 @@ class _FileChecks:
 
     def __init__(self, cc: CCompiler) -> None:
         self.cc = cc
-        self.listings: dict[str, frozenset[str]] = {}  # folder -> the names of the files in it
+        self.listed: set[str] = set()  # folders listed so far
+        self.known: set[str] = set()  # the paths of the files in them, as folder + "/" + name
 
     def check(self, owner: str, what: str, paths: Sequence[str]) -> None:
         if self._all_files(paths):
@@ -119,23 +120,25 @@ class _FileChecks:
                 raise ConfigError(f"{owner}: {what} {path} not found")
 
     def _all_files(self, paths: Sequence[str]) -> bool:
-        """Whether every path is a file and none holds '|' or a tab (False: look again, one by one)."""
+        """Whether every path is a file and none holds '|' or a tab (False: look again, one by one).
+
+        A path is looked up in the set of the paths of the files in its folder,
+        spelled as it is, so the folder is listed once; a path that set lacks
+        (another spelling, a case-insensitive file system, a link) is asked of
+        the file system itself.
+        """
         joined = "".join(paths)
         if "|" in joined or "\t" in joined:
             return False
-        split, listings = os.path.split, self.listings
-        for path in paths:
-            # os.path.split(path), without a call of it where the last separator is a lone "/"
-            folder, sep, name = path.rpartition("/") if os.altsep is None else ("", "", "")
-            if not sep or not folder or folder.endswith("/"):
-                folder, name = split(path)
-            names = listings.get(folder)
-            if names is None:
-                names = listings[folder] = self._files_in(folder)
-            # a name the listing lacks may still be a file (a case-insensitive file system): isfile decides
-            if name not in names and not os.path.isfile(path):
-                return False
-        return True
+        known, listed = self.known, self.listed
+        if os.altsep is None:  # POSIX: a path's folder is what comes before its last "/"
+            for folder in {path.rpartition("/")[0] for path in paths}.difference(listed):
+                listed.add(folder)
+                start = folder + "/" if folder else ""
+                known.update([start + name for name in self._files_in(folder)])
+            if known.issuperset(paths):
+                return True
+        return all(path in known or os.path.isfile(path) for path in paths)
 
     @staticmethod
     def _files_in(folder: str) -> frozenset[str]:
@@ -215,7 +218,8 @@ def _runtime_dirs(ext: Extension, config: ProjectConfig, shared_dirs: dict[str, 
 
 
 def _add_extension(cc: CCompiler, ext: Extension, config: ProjectConfig, build_dir: str,
-                   extra_library_dirs: list[str], shared_dirs: dict[str, str], files: _FileChecks) -> BuiltExtension:
+                   extra_library_dirs: list[str], shared_dirs: dict[str, str], files: _FileChecks,
+                   detected: Optional[str]) -> BuiltExtension:
     owner = f"extension {ext.name!r}"
     target = cc.target
     files.check(owner, "source", ext.sources)
@@ -238,7 +242,8 @@ def _add_extension(cc: CCompiler, ext: Extension, config: ProjectConfig, build_d
             runtime_library_dirs=ext.runtime_library_dirs + _runtime_dirs(ext, config, shared_dirs, cc),
             export_symbols=[f"PyInit_{ext.module_name}"] + ext.export_symbols,
             extra_postargs=ext.extra_link_args, build_temp=obj_dir,
-            target_lang=ext.language or translated.language or cc.detect_language(translated.sources),
+            target_lang=ext.language or translated.language or (
+                detected if translated.sources == ext.sources else cc.detect_language(translated.sources)),
         )
         cc.graph.phony(ext.name, [output])
     except NinjagenError as exc:
@@ -385,7 +390,8 @@ def _add_everything(cc: CCompiler, config: ProjectConfig, build_dir: str) -> lis
         if ext.name in seen:
             raise ConfigError(f"extension {ext.name!r} is listed twice")
         seen.add(ext.name)
-    languages = {cc.detect_language(e.sources) or "c" for e in config.extensions}
+    detected = {e.name: cc.detect_language(e.sources) for e in config.extensions}  # once, not again at the link
+    languages = {lang or "c" for lang in detected.values()}
     languages |= {e.language for e in config.extensions if e.language}
     if cc.target.runs_here:  # a build for another OS may well be generated where its tools are not
         cc.check_tools(languages, archives=bool(config.libraries))
@@ -397,15 +403,19 @@ def _add_everything(cc: CCompiler, config: ProjectConfig, build_dir: str) -> lis
             cc.graph.phony(b.name, [b.output])
         shared_outputs: list[str] = []
     else:
-        built, shared_outputs = _add_declared(cc, config, build_dir)
+        built, shared_outputs = _add_declared(cc, config, build_dir, detected)
     _check_distinct_outputs(built)
     cc.graph.phony("all", [b.output for b in built] + shared_outputs)
     cc.graph.default(["all"])
     return built
 
 
-def _add_declared(cc: CCompiler, config: ProjectConfig, build_dir: str) -> tuple[list[BuiltExtension], list[str]]:
-    """The libraries and extensions of *config*, compiled from their fields; the shared libraries' files."""
+def _add_declared(cc: CCompiler, config: ProjectConfig, build_dir: str,
+                  detected: Mapping[str, Optional[str]]) -> tuple[list[BuiltExtension], list[str]]:
+    """The libraries and extensions of *config*, compiled from their fields; the shared libraries' files.
+
+    *detected* is each extension's language as its sources say.
+    """
     lib_dir = os.path.join(build_dir, "lib")
     files = _FileChecks(cc)
     for lib in config.libraries:
@@ -414,7 +424,7 @@ def _add_declared(cc: CCompiler, config: ProjectConfig, build_dir: str) -> tuple
                    for lib in config.shared_libraries}
     extra_library_dirs = [lib_dir] if config.libraries or shared_dirs else []
     extra_library_dirs += list(dict.fromkeys(d or "." for d in shared_dirs.values()))
-    built = [_add_extension(cc, ext, config, build_dir, extra_library_dirs, shared_dirs, files)
+    built = [_add_extension(cc, ext, config, build_dir, extra_library_dirs, shared_dirs, files, detected[ext.name])
              for ext in config.extensions]
     shared = [os.path.join(d, cc.library_filename(name, lib_type="dylib")) for name, d in shared_dirs.items()]
     return built, shared

@@ -21,7 +21,7 @@ from .atomic import atomic_write
 from .errors import ConfigError
 from .quoting import host_join, ninja_path, ninja_text
 
-__all__ = ["Edge", "BuildGraph", "atomic_write", "forget_build_log", "NINJA_REQUIRED_VERSION"]
+__all__ = ["Edge", "BuildGraph", "normal_path", "atomic_write", "forget_build_log", "NINJA_REQUIRED_VERSION"]
 
 NINJA_REQUIRED_VERSION = "1.10"
 _NO_WRAP = 1 << 30  # ninja_syntax's line wrapping is not worth its escaping corner cases
@@ -31,7 +31,7 @@ def _norm(path: str) -> str:
     return os.path.normpath(path)
 
 
-def _normalized(path: str) -> str:
+def normal_path(path: str) -> str:
     """os.path.normpath(path), but *path* itself when it is normal already: one string, not two equal ones
     (an object is the output of its compile and an input of its link: 2.6 MB on 10,000 sources)."""
     norm = os.path.normpath(path)
@@ -66,7 +66,7 @@ class Edge:
              implicit: Sequence[str] = (), order_only: Sequence[str] = (),
              implicit_outputs: Sequence[str] = (), variables: Optional[Mapping[str, str]] = None,
              pool: Optional[str] = None) -> "Edge":
-        norm = _normalized
+        norm = normal_path
         edge = object.__new__(cls)
         # what the generated __init__ does, without its object.__setattr__ call per field (a frozen
         # dataclass's way), which made up half of the time configure took per source
@@ -81,6 +81,19 @@ class Edge:
         fields["implicit_outputs"] = tuple(map(norm, implicit_outputs)) if implicit_outputs else ()
         fields["variables"] = tuple(variables.items()) if variables else ()
         fields["pool"] = pool
+        return edge
+
+    def one_to_one(self) -> bool:
+        """Whether this statement makes one file of one input (a compile)."""
+        return len(self.outputs) == 1 and len(self.inputs) == 1 and not self.implicit_outputs
+
+    def with_paths(self, output: str, source: str) -> "Edge":
+        """This :meth:`one_to_one` statement for another *source* and *output* (normal paths already)."""
+        edge = object.__new__(Edge)
+        fields = edge.__dict__
+        fields.update(self.__dict__)
+        fields["outputs"] = (output,)
+        fields["inputs"] = (source,)
         return edge
 
     def all_outputs(self) -> tuple[str, ...]:
@@ -124,6 +137,18 @@ class BuildGraph:
             self._producer[out] = key
         self.edges[key] = edge
         return edge
+
+    def add_all(self, edges: Iterable[Edge]) -> None:
+        """:meth:`add` each of *edges* (one call a batch: a statement of one output new to the graph is the usual case)."""
+        known, producer, add = self.edges, self._producer, self.add
+        for edge in edges:
+            outputs = edge.outputs
+            key = outputs[0]
+            if len(outputs) == 1 and not edge.implicit_outputs and key not in known and key not in producer:
+                producer[key] = key
+                known[key] = edge
+            else:
+                add(edge)
 
     def add_file(self, path: str, text: str) -> None:
         """A file to write at configure time, beside build.ninja (an input of some edge)."""
@@ -201,12 +226,12 @@ class BuildGraph:
                  *(name for names in refs.values() for name in names)}
         # a file variable named like a rule binding would shadow the rule's for statements without variables
         edges = self.edges.values()
-        defaults = _defaults(edges, refs, reserved={*variables, *outside, *_BUILTIN, *_RULE_BINDINGS,
-                                                    "ninja_required_version", "builddir"})
-        shared = _shared_values(edges, taken, defaults)
+        groups = _variable_groups(edges)
+        defaults = _defaults(groups, refs, reserved={*variables, *outside, *_BUILTIN, *_RULE_BINDINGS,
+                                                     "ninja_required_version", "builddir"})
+        shared = _shared_values(groups, taken, defaults)
         spell = _PathSpelling(self.folders, taken)
-        blocks: dict[tuple, str] = {}
-        body = "".join([_edge_text(edge, spell, blocks, shared, defaults, refs) for edge in edges])
+        body = _body_text(edges, spell, shared, defaults, refs)
 
         out = io.StringIO()
         w = ninja_syntax.Writer(out, width=_NO_WRAP)
@@ -265,7 +290,29 @@ def _rule_references(rules: str, extra_rules: Iterable[Mapping[str, object]]) ->
     return refs, outside
 
 
-def _defaults(edges: Iterable[Edge], refs: Mapping[str, set[str]], reserved: set[str]) -> dict[str, tuple[str, str]]:
+#: statements that have one rule and one variables tuple: (rule, variables, how many, the first one's output)
+_Group = tuple[str, tuple[tuple[str, str], ...], int, str]
+
+
+def _variable_groups(edges: Iterable[Edge]) -> list[_Group]:
+    """The statements counted by rule and variables, in the order of their first statement.
+
+    The compiles of an extension share one variables tuple (see
+    ``CCompiler._compile_edges``), so they are counted by its identity, a
+    statement at a time, and the counting below is done once a group.
+    """
+    groups: dict[tuple[str, int], list] = {}
+    for edge in edges:
+        key = (edge.rule, id(edge.variables))  # the edges hold the tuples: no id is reused meanwhile
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [edge.rule, edge.variables, 1, edge.outputs[0]]
+        else:
+            group[2] += 1
+    return [tuple(group) for group in groups.values()]  # type: ignore[misc]
+
+
+def _defaults(groups: Iterable[_Group], refs: Mapping[str, set[str]], reserved: set[str]) -> dict[str, tuple[str, str]]:
     """Statement variable -> (the value written once, as the file's, what it is for errors).
 
     A variable gets one when at least two of the statements whose rules use
@@ -275,18 +322,18 @@ def _defaults(edges: Iterable[Edge], refs: Mapping[str, set[str]], reserved: set
     counts: dict[tuple[str, str], int] = {}
     where: dict[tuple[str, str], str] = {}
     per_rule: dict[str, int] = {}
-    for edge in edges:
-        per_rule[edge.rule] = per_rule.get(edge.rule, 0) + 1
-        used = refs.get(edge.rule)
+    for rule, variables, number, first in groups:
+        per_rule[rule] = per_rule.get(rule, 0) + number
+        used = refs.get(rule)
         if used:
-            for name, value in edge.variables:
+            for name, value in variables:
                 if value and name in used:
                     key = (name, value)
                     if key in counts:
-                        counts[key] += 1
+                        counts[key] += number
                     else:
-                        counts[key] = 1
-                        where[key] = f"{name} of {edge.outputs[0]}"
+                        counts[key] = number
+                        where[key] = f"{name} of {first}"
     using: dict[str, int] = {}  # variable -> the statements whose rules use it
     for rule, count in per_rule.items():
         for name in refs.get(rule, ()):
@@ -301,7 +348,7 @@ def _defaults(edges: Iterable[Edge], refs: Mapping[str, set[str]], reserved: set
             if name not in reserved and count > 1 and count > using[name] - valued[name]}
 
 
-def _shared_values(edges: Iterable[Edge], taken: set[str],
+def _shared_values(groups: Iterable[_Group], taken: set[str],
                    defaults: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
     """Statement variable values worth writing once: value -> (file variable name, what it is for errors).
 
@@ -312,14 +359,14 @@ def _shared_values(edges: Iterable[Edge], taken: set[str],
     """
     counts: dict[str, int] = {}
     first: dict[str, tuple[str, str]] = {}
-    for edge in edges:
-        for name, value in edge.variables:
+    for _, variables, number, output in groups:
+        for name, value in variables:
             if value and (name not in defaults or defaults[name][0] != value):
                 if value in counts:
-                    counts[value] += 1
+                    counts[value] += number
                 else:
-                    counts[value] = 1
-                    first[value] = (name, f"{name} of {edge.outputs[0]}")
+                    counts[value] = number
+                    first[value] = (name, f"{name} of {output}")
     shared: dict[str, tuple[str, str]] = {}
     numbers: dict[str, int] = {}
     for value, count in counts.items():
@@ -347,19 +394,20 @@ class _PathSpelling:
 
     def __call__(self, path: str) -> str:
         text = self.paths.get(path)
-        if text is None:
-            text = self.paths[path] = self._spell(path)
-        return text
+        return self.new(path) if text is None else text
 
-    def _spell(self, path: str) -> str:
+    def new(self, path: str) -> str:
+        """The spelling of a *path* not spelled before."""
         folder, sep, name = path.rpartition(os.sep)
         if not sep or not self.folders:
-            return ninja_path(path)
+            text = self.paths[path] = ninja_path(path)
+            return text
         try:
             start = self.dirs.get(folder)
             if start is None:
                 start = self.dirs[folder] = self._start(folder)
-            return start + ninja_path(name)
+            text = self.paths[path] = start + ninja_path(name)
+            return text
         except ConfigError:
             ninja_path(path)  # the error names the whole path
             raise
@@ -383,6 +431,41 @@ class _PathSpelling:
             name = self.names[folder] = f"o{number}"
             self.taken.add(name)
         return name
+
+
+def _body_text(edges: Iterable[Edge], spell: _PathSpelling, shared: Mapping[str, tuple[str, str]],
+               defaults: Mapping[str, tuple[str, str]], refs: Mapping[str, set[str]]) -> str:
+    """The ``build`` statements, in order.
+
+    A statement of one input and one output (a compile: most of them) is
+    written here, its implicit inputs and variables spelled once for all the
+    statements that share them; any other by :func:`_edge_text`.
+    """
+    blocks: dict[tuple, str] = {}
+    extras: dict[tuple[str, ...], str] = {}  # implicit inputs -> " | a.h b.h"
+    known, new = spell.paths, spell.new
+    parts = []
+    append = parts.append
+    for edge in edges:
+        outputs, inputs = edge.outputs, edge.inputs
+        if len(outputs) != 1 or len(inputs) != 1 or edge.implicit_outputs or edge.order_only or edge.pool is not None:
+            append(_edge_text(edge, spell, blocks, shared, defaults, refs))
+            continue
+        out, source = outputs[0], inputs[0]
+        out = known.get(out) or new(out)
+        source = known.get(source) or new(source)
+        implicit = edge.implicit
+        extra = ""
+        if implicit:
+            extra = extras.get(implicit)  # type: ignore[assignment]
+            if extra is None:
+                extra = extras[implicit] = " | " + " ".join(map(spell, implicit))
+        key = (edge.rule, edge.variables)
+        block = blocks.get(key)
+        if block is None:
+            block = blocks[key] = _variables_text(edge, shared, defaults, refs.get(edge.rule, set()))
+        append(f"build {out}: {edge.rule} {source}{extra}\n{block}")
+    return "".join(parts)
 
 
 def _edge_text(edge: Edge, spell: _PathSpelling, blocks: dict[tuple, str], shared: Mapping[str, tuple[str, str]],

@@ -92,7 +92,7 @@ def test_relative_imports_are_read_at_every_level():
     graph = import_graph()
     assert "ninjagen.compilers.base" in graph["ninjagen.compilers.unix"]  # from .base import CCompiler
     assert "ninjagen.graph" in graph["ninjagen.compilers.base"]  # from ..graph import ...
-    assert {"ninjagen.compilers.unix", "ninjagen.compilers.msvc"} <= graph["ninjagen.compilers"]  # from . import
+    assert "ninjagen.compilers" in graph["ninjagen"]  # from .compilers import ... in a package's __init__
     assert "ninjagen.rules" in graph["ninjagen.compilers.base"]  # a function-level import
     assert "ninjagen._pyinfo" in graph["ninjagen.target"]  # from . import _pyinfo: a module of the package
 

@@ -9,11 +9,11 @@ the valid ones.
 from __future__ import annotations
 
 import os
+from importlib import import_module
 from typing import Mapping, Optional
 
 from ..errors import PlatformError
 from ..target import Target
-from . import bcpp, cygwin, msvc, unix  # noqa: F401  (importing a toolchain registers it)
 from .base import CCompiler, gen_lib_options, gen_preprocess_options
 
 __all__ = [
@@ -35,8 +35,20 @@ PLATFORMS = {"posix": "unix", "nt": "msvc"}
 _chosen_default: Optional[str] = None
 
 
+#: ninjagen's toolchains: compiler type -> the module that defines it (imported when first asked for,
+#: so that a configure for one toolchain does not import the other four)
+TOOLCHAIN_MODULES = {"unix": "unix", "msvc": "msvc", "mingw32": "cygwin", "cygwin": "cygwin", "bcpp": "bcpp"}
+
+
 def compiler_classes() -> dict[str, type[CCompiler]]:
-    """compiler type -> class, for every registered toolchain."""
+    """compiler type -> class, for every registered toolchain (ninjagen's, and any subclass imported)."""
+    for module in dict.fromkeys(TOOLCHAIN_MODULES.values()):
+        import_module(f"{__name__}.{module}")
+    return _registered()
+
+
+def _registered() -> dict[str, type[CCompiler]]:
+    """compiler type -> class, for the toolchains imported so far."""
     found: dict[str, type[CCompiler]] = {}
     pending = list(CCompiler.__subclasses__())
     while pending:
@@ -87,8 +99,10 @@ def new_compiler(plat: Optional[str] = None, compiler: Optional[str] = None, ver
     _check_plat(plat)
     if compiler is None:
         compiler = get_default_compiler(plat, target.sys_platform)
+    if compiler in TOOLCHAIN_MODULES and compiler not in _registered():
+        import_module(f"{__name__}.{TOOLCHAIN_MODULES[compiler]}")
     try:
-        cls = compiler_classes()[compiler]
+        cls = _registered()[compiler]
     except KeyError:
         raise PlatformError(_unknown_compiler(compiler)) from None
     return cls(verbose=verbose, dry_run=dry_run, force=force, target=target)

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Iterable, Mapping, Optional, Sequence, Union
 
 from ..errors import CompileError, ConfigError
 from ..extension import LANGUAGES, SOURCE_LANGUAGES
-from ..graph import BuildGraph, Edge, forget_build_log
+from ..graph import BuildGraph, Edge, forget_build_log, normal_path
 from ..probe import Probe, run_command, succeeds
 from ..state import DEFAULT_BUILD_DIR
 from ..target import Target
@@ -27,6 +27,13 @@ __all__ = ["CCompiler", "WindowsFileNames", "gen_preprocess_options", "gen_lib_o
 
 #: os.path.splitext, remembered: configure asks it of every source three or four times
 _splitext = functools.lru_cache(maxsize=1 << 16)(os.path.splitext)
+
+
+def by_suffix(compile_edge: Any) -> Any:
+    """Mark a ``compile_edge`` whose statement depends on the source only through its suffix
+    (so :meth:`CCompiler._compile_edges` makes it once a suffix; an override is not marked)."""
+    compile_edge.by_suffix = True
+    return compile_edge
 
 #: whether paths of this machine never start with a drive (os.path.splitdrive gives "" on POSIX)
 _NO_DRIVES = os.path.splitdrive("c:/x")[0] == ""
@@ -518,10 +525,38 @@ class CCompiler:
         if output_dir:
             self.graph.share_folder(output_dir)  # its name is written once in build.ninja
         preargs, postargs = list(extra_preargs or []), list(extra_postargs or [])
-        add, language, edge = self.graph.add, self.detect_language, self.compile_edge  # once, not per source
-        for src, obj in zip(sources, objects):
-            add(edge(src, obj, language(src) or "c", pp_opts, debug, preargs, postargs, implicit))
+        self.graph.add_all(self._compile_edges(sources, objects, pp_opts, debug, preargs, postargs, implicit))
         return objects
+
+    def _compile_edges(self, sources: list[str], objects: list[str], pp_opts: list[str], debug: bool,
+                       extra_preargs: list[str], extra_postargs: list[str], implicit: list[str]) -> list[Edge]:
+        """The statements of one :meth:`compile` call: :meth:`compile_edge` for each source.
+
+        Where compile_edge is ninjagen's own, marked :func:`by_suffix` (the
+        statement depends on the source only through its suffix: the language, or
+        ``.rc``), it runs once a suffix and the other sources of that suffix get
+        its statement with their own paths: on ten thousand sources that is most
+        of configure's work per source saved.  An override of compile_edge (a
+        subclass's, which may look at more) runs for every source.
+        """
+        language, edge = self.detect_language, self.compile_edge  # once, not per source
+        if not getattr(edge, "by_suffix", False):
+            return [edge(src, obj, language(src) or "c", pp_opts, debug, extra_preargs, extra_postargs, implicit)
+                    for src, obj in zip(sources, objects)]
+        made: dict[str, Optional[Edge]] = {}  # suffix -> the first statement made for it (None: not a copyable one)
+        edges = []
+        append, with_paths = edges.append, Edge.with_paths
+        for src, obj in zip(sources, objects):
+            suffix = _splitext(src)[1]
+            first = made.get(suffix)
+            if first is None:
+                first = edge(src, obj, language(src) or "c", pp_opts, debug, extra_preargs, extra_postargs, implicit)
+                if suffix not in made:
+                    made[suffix] = first if first.one_to_one() else None
+                append(first)
+            else:
+                append(with_paths(first, normal_path(obj), normal_path(src)))
+        return edges
 
     def compile_edge(self, src: str, obj: str, lang: str, pp_opts: list[str], debug: bool,
                      extra_preargs: list[str], extra_postargs: list[str], implicit: list[str]) -> Edge:

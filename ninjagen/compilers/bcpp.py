@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Optional, Union
 
 from ..graph import Edge
 from ..quoting import msvc_join
-from .base import CCompiler, WindowsFileNames
+from .base import CCompiler, WindowsFileNames, by_suffix
 
 __all__ = ["BCPPCompiler"]
 
@@ -86,6 +86,7 @@ class BCPPCompiler(WindowsFileNames, CCompiler):
         return {"link_pool": "link_pool" if "link_pool" in self.graph.pools else None}
 
     # ------------------------------------------------------------------ edges
+    @by_suffix
     def compile_edge(self, src: str, obj: str, lang: str, pp_opts: list[str], debug: bool,
                      extra_preargs: list[str], extra_postargs: list[str], implicit: list[str]) -> Edge:
         if src.lower().endswith(".rc"):

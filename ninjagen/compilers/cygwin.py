@@ -16,6 +16,7 @@ from typing import ClassVar, Mapping, Optional, Union
 
 from ..errors import ConfigError
 from ..graph import Edge
+from .base import by_suffix
 from .unix import UnixCCompiler
 
 __all__ = ["CygwinCCompiler", "Mingw32CCompiler", "MINGW_PREFIXES"]
@@ -89,6 +90,7 @@ class CygwinCCompiler(UnixCCompiler):
         variables["windres"] = self.join_args(self.command("windres"))
         return variables
 
+    @by_suffix
     def compile_edge(self, src: str, obj: str, lang: str, pp_opts: list[str], debug: bool,
                      extra_preargs: list[str], extra_postargs: list[str], implicit: list[str]) -> Edge:
         if src.lower().endswith(".rc"):

@@ -16,7 +16,7 @@ from ..errors import ConfigError, ProbeError
 from ..graph import Edge
 from ..probe import Probe, output
 from ..quoting import msvc_join
-from .base import CCompiler, WindowsFileNames
+from .base import CCompiler, WindowsFileNames, by_suffix
 
 __all__ = ["MSVCCompiler", "DEFAULT_DEPS_PREFIX"]
 
@@ -138,6 +138,7 @@ class MSVCCompiler(WindowsFileNames, CCompiler):
         # distutils' order: extra_preargs, /c, the compile options
         return extra_preargs + ["/c"] + (self.compile_options_debug if debug else self.compile_options)
 
+    @by_suffix
     def compile_edge(self, src: str, obj: str, lang: str, pp_opts: list[str], debug: bool,
                      extra_preargs: list[str], extra_postargs: list[str], implicit: list[str]) -> Edge:
         if src.lower().endswith(".rc"):

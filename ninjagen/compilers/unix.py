@@ -13,7 +13,7 @@ from ..graph import Edge
 from ..launchers import is_launcher, keys_by_working_folder, strip_launcher
 from ..probe import Probe, output
 from ..quoting import sh_join
-from .base import CCompiler
+from .base import CCompiler, by_suffix
 
 __all__ = ["UnixCCompiler", "response_file_content"]
 
@@ -278,6 +278,7 @@ class UnixCCompiler(CCompiler):
         # distutils order: extra_preargs, -g, then the rest
         return extra_preargs + (self.debug_compile_args() if debug else [])
 
+    @by_suffix
     def compile_edge(self, src: str, obj: str, lang: str, pp_opts: list[str], debug: bool,
                      extra_preargs: list[str], extra_postargs: list[str], implicit: list[str]) -> Edge:
         return Edge.make(
