@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from string import Formatter
 from typing import Callable, Mapping, Optional, Sequence
 
 from .errors import NinjagenError
@@ -211,8 +212,9 @@ def _compdb_plain(selected: list, scope: Mapping[str, str], directory: str) -> O
     head = "{{" + ('"directory": ' + encode(directory) + ', "command": ').replace("{", "{{").replace("}", "}}")
     where = encode(prefix)[1:-1].replace("{", "{{").replace("}", "}}")
     formats: dict[tuple, Optional[str]] = {}  # statements of one extension share their flags
+    compiles: dict[str, tuple[list[str], tuple[int, ...], tuple[int, ...]]] = {}
     lines = []
-    append = lines.append
+    append, join = lines.append, "".join
     for edge, rule in selected:
         key = (edge.rule, edge.variables, edge.pool)
         line = formats.get(key, False)
@@ -222,11 +224,34 @@ def _compdb_plain(selected: list, scope: Mapping[str, str], directory: str) -> O
             return None
         ins, outs = edge.inputs, edge.outputs
         if len(ins) == 1 and len(outs) == 1:  # a compile: one source, one object
-            append(line.format(ins[0], outs[0], ins[0], ins[0], outs[0]))
+            pieces = compiles.get(line)
+            if pieces is None:
+                pieces = compiles[line] = _pieces(line)
+            parts, source_at, object_at = pieces
+            for at in source_at:
+                parts[at] = ins[0]
+            for at in object_at:
+                parts[at] = outs[0]
+            append(join(parts))
             continue
         file = ins[0] if ins else (edge.implicit + edge.order_only)[0]
         append(line.format(" ".join(ins), " ".join(outs), "\\n".join(ins), file, outs[0]))
     return lines
+
+
+def _pieces(line: str) -> tuple[list[str], tuple[int, ...], tuple[int, ...]]:
+    """A :func:`_line_format` pattern for one source and one object, as its literal pieces with a slot for
+    each field, and the slots of the source ({0}, {2}, {3}) and of the object ({1}, {4}): a line is then
+    the pieces joined once the slots are filled (str.format would parse the pattern again for every line)."""
+    parts: list[str] = []
+    sources: list[int] = []
+    objects: list[int] = []
+    for literal, field, _, _ in Formatter().parse(line):
+        parts.append(literal)
+        if field is not None:
+            (objects if field in ("1", "4") else sources).append(len(parts))
+            parts.append("")
+    return parts, tuple(sources), tuple(objects)
 
 
 def _compdb_general(selected: list, scope: Mapping[str, str], directory: str) -> Optional[list[str]]:

@@ -83,21 +83,27 @@ def _working_dir(path: str) -> Iterator[None]:
         os.chdir(previous)
 
 
-def _module_dir(name: str, package_dir: Mapping[str, str]) -> str:
+def _module_dir(name: str, package_dir: Mapping[str, str], files: "_FileChecks") -> str:
     """The folder that holds the package of extension *name*, as setuptools finds it."""
     package = name.rpartition(".")[0]
     folder = package_folder(package, package_dir)
     parts = package.split(".") if package else []
-    if parts and folder == os.path.join(*parts) and not os.path.isdir(parts[0]) \
-            and os.path.isdir(os.path.join("src", parts[0])):
+    if parts and folder == os.path.join(*parts) and not files.is_dir(parts[0]) \
+            and files.is_dir(os.path.join("src", parts[0])):
         return os.path.join("src", *parts)  # an undeclared src/ layout
     return folder
 
 
 def _object_dir(build_dir: str, *settings: object) -> str:
     """Objects compiled with the same settings share a folder, so a shared source compiles once."""
-    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:10]
+    key = repr(settings)  # lists, tuples and strings: their repr tells them apart as their JSON does
+    digest = _digests.get(key)
+    if digest is None:
+        digest = _digests[key] = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:10]
     return os.path.join(build_dir, "obj", digest)
+
+
+_digests: dict[str, str] = {}  # _object_dir's: the repr of some settings -> their folder's name
 
 
 class _FileChecks:
@@ -107,6 +113,13 @@ class _FileChecks:
         self.cc = cc
         self.listed: set[str] = set()  # folders listed so far
         self.known: set[str] = set()  # the paths of the files in them, as folder + "/" + name
+        self.folders: dict[str, bool] = {}  # path -> whether it is a folder (asked once a configure)
+
+    def is_dir(self, path: str) -> bool:
+        found = self.folders.get(path)
+        if found is None:
+            found = self.folders[path] = os.path.isdir(path)
+        return found
 
     def check(self, owner: str, what: str, paths: Sequence[str]) -> None:
         if self._all_files(paths):
@@ -186,7 +199,7 @@ def _add_shared_library(cc: CCompiler, lib: SharedLibrary, config: ProjectConfig
     files.check(owner, "depends file", lib.depends)
     macros = list(lib.define_macros) + [(name,) for name in lib.undef_macros]
     obj_dir = _object_dir(build_dir, macros, lib.include_dirs, lib.extra_compile_args)
-    out_dir = _module_dir(f"{lib.package}.x" if lib.package else "x", config.package_dir)
+    out_dir = _module_dir(f"{lib.package}.x" if lib.package else "x", config.package_dir, files)
     try:
         objects = cc.compile(lib.sources, output_dir=obj_dir, macros=macros, include_dirs=lib.include_dirs,
                              extra_postargs=lib.extra_compile_args, depends=lib.depends)
@@ -199,7 +212,7 @@ def _add_shared_library(cc: CCompiler, lib: SharedLibrary, config: ProjectConfig
     return out_dir
 
 
-def _runtime_dirs(ext: Extension, config: ProjectConfig, shared_dirs: dict[str, str], cc: CCompiler) -> list[str]:
+def _runtime_dirs(ext: Extension, module_dir: str, shared_dirs: dict[str, str], cc: CCompiler) -> list[str]:
     """Run paths, relative to the module's own folder, to the shared libraries *ext* links.
 
     The compiler spells that folder (``$ORIGIN``, ``@loader_path``); without run
@@ -208,7 +221,7 @@ def _runtime_dirs(ext: Extension, config: ProjectConfig, shared_dirs: dict[str, 
     origin = cc.runtime_origin()
     if not origin:
         return []
-    here = _module_dir(ext.name, config.package_dir) or "."
+    here = module_dir or "."
     dirs = []
     for lib in ext.libraries:
         if lib in shared_dirs:
@@ -227,7 +240,7 @@ def _add_extension(cc: CCompiler, ext: Extension, config: ProjectConfig, build_d
     files.check(owner, "extra object", ext.extra_objects)
     macros = _macros(ext, target)
     suffix = target.abi3_suffix if ext.py_limited_api else target.ext_suffix
-    module_dir = _module_dir(ext.name, config.package_dir)
+    module_dir = _module_dir(ext.name, config.package_dir, files)
     output = config.outputs.get(ext.name) or os.path.join(module_dir, ext.module_name + suffix)
     try:
         translated = translate_sources(cc, ext, build_dir)
@@ -239,7 +252,7 @@ def _add_extension(cc: CCompiler, ext: Extension, config: ProjectConfig, build_d
             objects + ext.extra_objects, output,
             libraries=ext.libraries + cc.python_link_libraries(limited_api=bool(ext.py_limited_api)),
             library_dirs=ext.library_dirs + extra_library_dirs + list(target.library_dirs),
-            runtime_library_dirs=ext.runtime_library_dirs + _runtime_dirs(ext, config, shared_dirs, cc),
+            runtime_library_dirs=ext.runtime_library_dirs + _runtime_dirs(ext, module_dir, shared_dirs, cc),
             export_symbols=[f"PyInit_{ext.module_name}"] + ext.export_symbols,
             extra_postargs=ext.extra_link_args, build_temp=obj_dir,
             target_lang=ext.language or translated.language or (

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import sys
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Optional, Sequence, Union
 
@@ -21,7 +22,7 @@ from .atomic import atomic_write
 from .errors import ConfigError
 from .quoting import host_join, ninja_path, ninja_text
 
-__all__ = ["Edge", "BuildGraph", "normal_path", "atomic_write", "forget_build_log", "NINJA_REQUIRED_VERSION"]
+__all__ = ["Edge", "BuildGraph", "normal_path", "c_normpath", "atomic_write", "forget_build_log", "NINJA_REQUIRED_VERSION"]
 
 NINJA_REQUIRED_VERSION = "1.10"
 _NO_WRAP = 1 << 30  # ninja_syntax's line wrapping is not worth its escaping corner cases
@@ -31,10 +32,16 @@ def _norm(path: str) -> str:
     return os.path.normpath(path)
 
 
+#: os.path.normpath without its Python wrapper where CPython has the C function under it (3.11 and 3.12
+#: wrap ``_path_normpath``, 3.13's normpath is it; it gives "" for "", normpath "."): configure
+#: normalizes every path it is given, twenty thousand on ten thousand sources
+c_normpath = getattr(sys.modules.get(os.name), "_path_normpath", None) or os.path.normpath
+
+
 def normal_path(path: str) -> str:
     """os.path.normpath(path), but *path* itself when it is normal already: one string, not two equal ones
     (an object is the output of its compile and an input of its link: 2.6 MB on 10,000 sources)."""
-    norm = os.path.normpath(path)
+    norm = c_normpath(path) or "."
     return path if norm == path else norm
 
 

@@ -81,3 +81,10 @@ def write(path: Path, text: str) -> Path:
 
 def touch(path: Path) -> None:
     os.utime(path)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_user_cache(tmp_path_factory):
+    """ninjagen's user cache (rendered rules) in a folder of the test session's, not the user's."""
+    os.environ["NINJAGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("ninjagen-cache"))
+    yield

@@ -11,14 +11,13 @@ utilities (``spawn``, ``execute``, ``mkpath``, ``move_file``) and the probes
 
 from __future__ import annotations
 
-import functools
 import os
 import shlex
 from typing import Any, ClassVar, Iterable, Mapping, Optional, Sequence, Union
 
 from ..errors import CompileError, ConfigError
 from ..extension import LANGUAGES, SOURCE_LANGUAGES
-from ..graph import BuildGraph, Edge, forget_build_log, normal_path
+from ..graph import BuildGraph, Edge, c_normpath, forget_build_log, normal_path
 from ..probe import Probe, run_command, succeeds
 from ..state import DEFAULT_BUILD_DIR
 from ..target import Target
@@ -26,7 +25,16 @@ from ..target import Target
 __all__ = ["CCompiler", "WindowsFileNames", "gen_preprocess_options", "gen_lib_options"]
 
 #: os.path.splitext, remembered: configure asks it of every source three or four times
-_splitext = functools.lru_cache(maxsize=1 << 16)(os.path.splitext)
+
+
+def _splitext(path: str) -> tuple[str, str]:
+    """os.path.splitext(path) for a str, its usual case done here: a dot after the last "/" (POSIX) that
+    does not start the name.  Configure splits every source three times (language, object, statement)."""
+    dot = path.rfind(".")
+    start = path.rfind("/") + 1
+    if dot > start and path[start] != "." and os.altsep is None:
+        return path[:dot], path[dot:]
+    return os.path.splitext(path)
 
 
 def by_suffix(compile_edge: Any) -> Any:
@@ -419,6 +427,7 @@ class CCompiler:
         objects = []
         prefix = os.path.join(output_dir or "", "")  # join(output_dir, rel) is prefix + rel
         known, special, default, out_base = self.src_extensions, self.object_extensions, self.obj_extension, self._out_base
+        inline = not strip_dir and _NO_DRIVES and os.sep == "/"  # out_base's usual case, written out below
         for src in source_filenames:
             base, ext = _splitext(os.fspath(src))
             if ext not in known:
@@ -426,7 +435,10 @@ class CCompiler:
                     f"unknown file type {ext or '(none)'!r} of source {src} "
                     f"(known: {' '.join(self.src_extensions)})"
                 )
-            rel = out_base(base, strip_dir) + special.get(ext, default)
+            path = (c_normpath(base) or ".") if inline else ""
+            if not inline or path.startswith(("/", "../")) or path == "..":
+                path = out_base(base, strip_dir)
+            rel = path + special.get(ext, default)
             objects.append(prefix + rel if not rel.startswith("/") else os.path.join(output_dir or "", rel))
         return objects
 
@@ -516,7 +528,7 @@ class CCompiler:
                 debug: bool = False, extra_preargs: Optional[Sequence[str]] = None,
                 extra_postargs: Optional[Sequence[str]] = None, depends: Optional[Sequence[str]] = None) -> list[str]:
         """Record one compile statement per source; return the object file names."""
-        sources = _as_list(sources, "sources")
+        sources = [normal_path(src) for src in _as_list(sources, "sources")]  # as the statements have them
         objects = _not_options(self.object_filenames(sources, output_dir=output_dir or ""))
         sources = _not_options(sources)
         pp_opts = self.preprocess_options(macros, include_dirs)
@@ -530,7 +542,7 @@ class CCompiler:
 
     def _compile_edges(self, sources: list[str], objects: list[str], pp_opts: list[str], debug: bool,
                        extra_preargs: list[str], extra_postargs: list[str], implicit: list[str]) -> list[Edge]:
-        """The statements of one :meth:`compile` call: :meth:`compile_edge` for each source.
+        """The statements of one :meth:`compile` call (*sources*: normal paths): :meth:`compile_edge` for each source.
 
         Where compile_edge is ninjagen's own, marked :func:`by_suffix` (the
         statement depends on the source only through its suffix: the language, or
@@ -555,7 +567,7 @@ class CCompiler:
                     made[suffix] = first if first.one_to_one() else None
                 append(first)
             else:
-                append(with_paths(first, normal_path(obj), normal_path(src)))
+                append(with_paths(first, normal_path(obj), src))
         return edges
 
     def compile_edge(self, src: str, obj: str, lang: str, pp_opts: list[str], debug: bool,

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any, ClassVar, Mapping, Optional, Sequence, Union
 
 from ..errors import ConfigError, ProbeError
-from ..graph import Edge
+from ..graph import Edge, c_normpath
 from ..launchers import is_launcher, keys_by_working_folder, strip_launcher
 from ..probe import Probe, output
 from ..quoting import sh_join
@@ -64,7 +64,7 @@ def _response_file(inputs: list[str], tail: list[str]) -> dict[str, str]:
     """
     joined = "\n".join(inputs)
     if (inputs and _AS_THEY_ARE.fullmatch(joined) and joined.count("\n") == len(inputs) - 1
-            and list(map(os.path.normpath, inputs)) == inputs):
+            and list(map(c_normpath, inputs)) == inputs and "" not in inputs):
         return {"rsp_tail": "".join(" " + _rsp_quote(a) for a in tail)} if tail else {}
     return {"rspfile_content": " ".join(_rsp_quote(a) for a in inputs + tail)}
 
