@@ -157,7 +157,7 @@ class _FileChecks:
     def _files_in(folder: str) -> frozenset[str]:
         try:
             with os.scandir(folder or ".") as entries:
-                return frozenset(e.name for e in entries if e.is_file())  # is_file follows links, as isfile
+                return frozenset([e.name for e in entries if e.is_file()])  # is_file follows links, as isfile
         except OSError:
             return frozenset()
 

@@ -592,7 +592,7 @@ class CCompiler:
         """Record the statement that links *objects* into *output_filename*."""
         if target_desc not in (self.SHARED_OBJECT, self.SHARED_LIBRARY, self.EXECUTABLE):
             raise ConfigError(f"unknown link target type {target_desc!r}")
-        objects = [_not_an_option(o) for o in _as_list(objects, "objects") + list(self.objects)]
+        objects = _not_options(_as_list(objects, "objects") + list(self.objects))
         libraries = [lib for lib in _as_list(libraries, "libraries") + list(self.libraries)
                      if lib not in self.c_runtime_libraries]
         library_dirs = _as_list(library_dirs, "library_dirs") + list(self.library_dirs)
