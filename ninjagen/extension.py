@@ -44,6 +44,8 @@ def _reject_line_break(where: str, text: str) -> None:
 
 def check_strings(owner: str, fname: str, value: Any) -> list[str]:
     """Validate a list-of-strings field; *owner* is "extension 'x'" or "library 'y'"."""
+    if type(value) is list and not value:
+        return []  # most of an extension's dozen list fields
     if type(value) is list and all(type(item) is str and item for item in value):
         joined = "".join(value)  # the usual list, every item a string: its line breaks in one look
         if "\n" not in joined and "\r" not in joined:
