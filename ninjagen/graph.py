@@ -22,7 +22,8 @@ from .atomic import atomic_write
 from .errors import ConfigError
 from .quoting import host_join, ninja_path, ninja_text
 
-__all__ = ["Edge", "BuildGraph", "normal_path", "c_normpath", "atomic_write", "forget_build_log", "NINJA_REQUIRED_VERSION"]
+__all__ = ["Edge", "BuildGraph", "normal_path", "c_normpath", "atomic_write", "forget_build_log",
+           "NINJA_REQUIRED_VERSION"]
 
 NINJA_REQUIRED_VERSION = "1.10"
 _NO_WRAP = 1 << 30  # ninja_syntax's line wrapping is not worth its escaping corner cases
@@ -146,7 +147,7 @@ class BuildGraph:
         return edge
 
     def add_all(self, edges: Iterable[Edge]) -> None:
-        """:meth:`add` each of *edges* (one call a batch: a statement of one output new to the graph is the usual case)."""
+        """:meth:`add` each of *edges*, the usual case (one output, new to the graph) without a call."""
         known, producer, add = self.edges, self._producer, self.add
         for edge in edges:
             outputs = edge.outputs

@@ -24,8 +24,6 @@ from ..target import Target
 
 __all__ = ["CCompiler", "WindowsFileNames", "gen_preprocess_options", "gen_lib_options"]
 
-#: os.path.splitext, remembered: configure asks it of every source three or four times
-
 
 def _splitext(path: str) -> tuple[str, str]:
     """os.path.splitext(path) for a str, its usual case done here: a dot after the last "/" (POSIX) that
@@ -42,6 +40,7 @@ def by_suffix(compile_edge: Any) -> Any:
     (so :meth:`CCompiler._compile_edges` makes it once a suffix; an override is not marked)."""
     compile_edge.by_suffix = True
     return compile_edge
+
 
 #: whether paths of this machine never start with a drive (os.path.splitdrive gives "" on POSIX)
 _NO_DRIVES = os.path.splitdrive("c:/x")[0] == ""
