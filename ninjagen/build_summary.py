@@ -14,6 +14,7 @@ from .ninja_graph import KINDS, count_of
 
 __all__ = ["summary_line"]
 
+
 def _count_words(counts: Mapping[str, int]) -> str:
     words = [count_of(counts[k], k) for k in KINDS if counts.get(k)]
     return ", ".join(words) or "nothing"

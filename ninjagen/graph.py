@@ -29,7 +29,9 @@ NINJA_REQUIRED_VERSION = "1.10"
 _NO_WRAP = 1 << 30  # ninja_syntax's line wrapping is not worth its escaping corner cases
 
 
-def _norm(path: str) -> str:
+def _norm(path: Union[str, "os.PathLike[str]"]) -> str:
+    """A path a caller gives the graph (a str or a path object), normalized; :func:`normal_path` is for
+    the str paths of statements, many at a time."""
     return os.path.normpath(path)
 
 

@@ -25,12 +25,16 @@ from ..target import Target
 __all__ = ["CCompiler", "WindowsFileNames", "gen_preprocess_options", "gen_lib_options"]
 
 
+#: whether "/" is this machine's only path separator (POSIX), so that a path's name is what follows its last "/"
+_ONE_SEPARATOR = os.altsep is None and os.sep == "/"
+
+
 def _splitext(path: str) -> tuple[str, str]:
     """os.path.splitext(path) for a str, its usual case done here: a dot after the last "/" (POSIX) that
     does not start the name.  Configure splits every source three times (language, object, statement)."""
     dot = path.rfind(".")
     start = path.rfind("/") + 1
-    if dot > start and path[start] != "." and os.altsep is None:
+    if dot > start and path[start] != "." and _ONE_SEPARATOR:
         return path[:dot], path[dot:]
     return os.path.splitext(path)
 
