@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
-import json
 import os
 import sys
 from dataclasses import dataclass, fields, replace
@@ -29,6 +27,7 @@ from .errors import ConfigError, NinjagenError
 from .extension import Extension
 from .graph import forget_build_log
 from .launchers import LAUNCHER_ENV, resolve_launcher
+from .build_layout import ObjectTags, link_temp
 from .pools import apply_heavy_pool
 from .regenerate import add_regeneration, regeneration_inputs
 from .replay import notes, replay
@@ -92,18 +91,6 @@ def _module_dir(name: str, package_dir: Mapping[str, str], files: "_FileChecks")
             and files.is_dir(os.path.join("src", parts[0])):
         return os.path.join("src", *parts)  # an undeclared src/ layout
     return folder
-
-
-def _object_dir(build_dir: str, *settings: object) -> str:
-    """Objects compiled with the same settings share a folder, so a shared source compiles once."""
-    key = repr(settings)  # lists, tuples and strings: their repr tells them apart as their JSON does
-    digest = _digests.get(key)
-    if digest is None:
-        digest = _digests[key] = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:10]
-    return os.path.join(build_dir, "obj", digest)
-
-
-_digests: dict[str, str] = {}  # _object_dir's: the repr of some settings -> their folder's name
 
 
 class _FileChecks:
@@ -177,32 +164,33 @@ def _macros(ext: Extension, target: Target) -> list[tuple]:
     return macros
 
 
-def _add_library(cc: CCompiler, lib: StaticLibrary, build_dir: str, lib_dir: str, files: _FileChecks) -> None:
+def _add_library(cc: CCompiler, lib: StaticLibrary, build_dir: str, lib_dir: str, files: _FileChecks,
+                 tags: ObjectTags) -> None:
     owner = f"library {lib.name!r}"
     files.check(owner, "source", lib.sources)
     files.check(owner, "depends file", lib.depends)
     macros = list(lib.define_macros) + [(name,) for name in lib.undef_macros]
-    obj_dir = _object_dir(build_dir, macros, lib.include_dirs, lib.extra_compile_args)
+    tag = tags.tag((macros, lib.include_dirs, lib.extra_compile_args))
     try:
-        objects = cc.compile(lib.sources, output_dir=obj_dir, macros=macros, include_dirs=lib.include_dirs,
-                             extra_postargs=lib.extra_compile_args, depends=lib.depends)
+        objects = cc.compile(lib.sources, output_dir=build_dir, macros=macros, include_dirs=lib.include_dirs,
+                             extra_postargs=lib.extra_compile_args, depends=lib.depends, object_tag=tag)
         cc.create_static_lib(objects, lib.name, output_dir=lib_dir)
     except NinjagenError as exc:
         raise type(exc)(f"{owner}: {exc}") from None
 
 
 def _add_shared_library(cc: CCompiler, lib: SharedLibrary, config: ProjectConfig, build_dir: str,
-                        lib_dir: str, files: _FileChecks) -> str:
+                        lib_dir: str, files: _FileChecks, tags: ObjectTags) -> str:
     """Compile and link *lib* into its package folder; return that folder."""
     owner = f"library {lib.name!r}"
     files.check(owner, "source", lib.sources)
     files.check(owner, "depends file", lib.depends)
     macros = list(lib.define_macros) + [(name,) for name in lib.undef_macros]
-    obj_dir = _object_dir(build_dir, macros, lib.include_dirs, lib.extra_compile_args)
+    tag = tags.tag((macros, lib.include_dirs, lib.extra_compile_args))
     out_dir = _module_dir(f"{lib.package}.x" if lib.package else "x", config.package_dir, files)
     try:
-        objects = cc.compile(lib.sources, output_dir=obj_dir, macros=macros, include_dirs=lib.include_dirs,
-                             extra_postargs=lib.extra_compile_args, depends=lib.depends)
+        objects = cc.compile(lib.sources, output_dir=build_dir, macros=macros, include_dirs=lib.include_dirs,
+                             extra_postargs=lib.extra_compile_args, depends=lib.depends, object_tag=tag)
         cc.link_shared_lib(objects, lib.name, output_dir=out_dir or None, libraries=lib.libraries,
                            library_dirs=lib.library_dirs, export_symbols=lib.export_symbols or None,
                            extra_postargs=lib.extra_link_args, build_temp=lib_dir,
@@ -232,7 +220,7 @@ def _runtime_dirs(ext: Extension, module_dir: str, shared_dirs: dict[str, str], 
 
 def _add_extension(cc: CCompiler, ext: Extension, config: ProjectConfig, build_dir: str,
                    extra_library_dirs: list[str], shared_dirs: dict[str, str], files: _FileChecks,
-                   detected: Optional[str]) -> BuiltExtension:
+                   tags: ObjectTags, detected: Optional[str]) -> BuiltExtension:
     owner = f"extension {ext.name!r}"
     target = cc.target
     files.check(owner, "source", ext.sources)
@@ -245,16 +233,16 @@ def _add_extension(cc: CCompiler, ext: Extension, config: ProjectConfig, build_d
     try:
         translated = translate_sources(cc, ext, build_dir)
         include_dirs = translated.include_dirs + ext.include_dirs
-        obj_dir = _object_dir(build_dir, macros, include_dirs, ext.extra_compile_args)
-        objects = cc.compile(translated.sources, output_dir=obj_dir, macros=macros, include_dirs=include_dirs,
-                             extra_postargs=ext.extra_compile_args, depends=ext.depends)
+        tag = tags.tag((macros, include_dirs, ext.extra_compile_args))
+        objects = cc.compile(translated.sources, output_dir=build_dir, macros=macros, include_dirs=include_dirs,
+                             extra_postargs=ext.extra_compile_args, depends=ext.depends, object_tag=tag)
         cc.link_shared_object(
             objects + ext.extra_objects, output,
             libraries=ext.libraries + cc.python_link_libraries(limited_api=bool(ext.py_limited_api)),
             library_dirs=ext.library_dirs + extra_library_dirs + list(target.library_dirs),
             runtime_library_dirs=ext.runtime_library_dirs + _runtime_dirs(ext, module_dir, shared_dirs, cc),
             export_symbols=[f"PyInit_{ext.module_name}"] + ext.export_symbols,
-            extra_postargs=ext.extra_link_args, build_temp=obj_dir,
+            extra_postargs=ext.extra_link_args, build_temp=link_temp(build_dir, output),
             target_lang=ext.language or translated.language or (
                 detected if translated.sources == ext.sources else cc.detect_language(translated.sources)),
         )
@@ -432,14 +420,15 @@ def _add_declared(cc: CCompiler, config: ProjectConfig, build_dir: str,
     *detected* is each extension's language as its sources say.
     """
     lib_dir = os.path.join(build_dir, "lib")
-    files = _FileChecks(cc)
+    files, tags = _FileChecks(cc), ObjectTags()
     for lib in config.libraries:
-        _add_library(cc, lib, build_dir, lib_dir, files)
-    shared_dirs = {lib.name: _add_shared_library(cc, lib, config, build_dir, lib_dir, files)
+        _add_library(cc, lib, build_dir, lib_dir, files, tags)
+    shared_dirs = {lib.name: _add_shared_library(cc, lib, config, build_dir, lib_dir, files, tags)
                    for lib in config.shared_libraries}
     extra_library_dirs = [lib_dir] if config.libraries or shared_dirs else []
     extra_library_dirs += list(dict.fromkeys(d or "." for d in shared_dirs.values()))
-    built = [_add_extension(cc, ext, config, build_dir, extra_library_dirs, shared_dirs, files, detected[ext.name])
+    built = [_add_extension(cc, ext, config, build_dir, extra_library_dirs, shared_dirs, files, tags,
+                            detected[ext.name])
              for ext in config.extensions]
     shared = [os.path.join(d, cc.library_filename(name, lib_type="dylib")) for name, d in shared_dirs.items()]
     return built, shared

@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Optional, Sequence
 
+from .build_layout import TAG_PATTERN
 from .errors import ConfigError, NinjagenError
 from .ninja_graph import QUERY_CHARS, count_of, kind_of, parse_query
 from .ninja_graph import GraphNode as Node
@@ -169,7 +170,6 @@ class NinjaGraph(Graph):
         self.build_dir = build_dir
         self._users: Optional[dict[str, list[str]]] = None
         self._outputs: Optional[set[str]] = None
-        self._objects: Optional[dict[str, list[str]]] = None
 
     def _ninja(self, *args: str) -> str:
         proc = run_ninja(["-n", *args], cwd=self.root, capture=True)
@@ -204,31 +204,24 @@ class NinjaGraph(Graph):
         return tuple(self._users.get(path, ()))
 
     def earlier_object(self, path: str) -> Optional[str]:
-        # ninjagen's layout: objects compiled with the same settings (defines, include folders, extra
-        # compile arguments) share <build>/obj/<10 hex digits>/ (configure._object_dir)
+        # ninjagen's layout: an object's name holds a tag of its compile settings (defines, include
+        # folders, extra compile arguments): <build>/src/a.<tag>.o (build_layout.ObjectTags)
         build = "" if self.build_dir in ("", ".") else _key(self.build_dir) + "/"
-        match = re.fullmatch(re.escape(build) + r"obj/[0-9a-f]{10}/(.+)", path)
+        match = re.fullmatch(re.escape(build) + r"(.+/)?([^/]+)\." + TAG_PATTERN + r"(\.[^./]+)", path)
         if not match:
             return None
-        if self._objects is None:
-            self._objects = self._objects_on_disk(build + "obj")
-        found = [f for f in self._objects.get(match.group(1), ()) if f != path]
+        folder, stem, suffix = match.group(1) or "", match.group(2), match.group(3)
+        same_source = re.compile(re.escape(stem) + r"\." + TAG_PATTERN + re.escape(suffix))
+        try:
+            names = os.listdir(os.path.join(self.root, build + folder) if build + folder else self.root)
+        except OSError:
+            return None
+        found = [build + folder + name for name in names if same_source.fullmatch(name)]
+        found = [f for f in found if f != path]
         if found and self._outputs is None:
             self._outputs = {line.rsplit(": ", 1)[0] for line in self._ninja("-t", "targets", "all").splitlines()}
         found = [f for f in found if f not in (self._outputs or ())]  # not another module's object
         return max(found, key=lambda f: os.stat(os.path.join(self.root, f)).st_mtime_ns) if found else None
-
-    def _objects_on_disk(self, folder: str) -> dict[str, list[str]]:
-        """The files under *folder*/<10 hex digits>/, by their path below that."""
-        found: dict[str, list[str]] = {}
-        top = os.path.join(self.root, folder)
-        for name in os.listdir(top) if os.path.isdir(top) else ():
-            if re.fullmatch(r"[0-9a-f]{10}", name):
-                for where, _, files in os.walk(os.path.join(top, name)):
-                    for file in files:
-                        rest = _key(os.path.relpath(os.path.join(where, file), os.path.join(top, name)))
-                        found.setdefault(rest, []).append(f"{folder}/{name}/{rest}")
-        return found
 
 
 class _Steps:

@@ -9,21 +9,20 @@ recorder captured the command the real compiler method would have spawned,
 the statement runs that very command (:meth:`CCompiler.edge_running`).  What
 differs, on purpose: ninja's header dependency options are added; ``.pyx``
 and ``.i`` sources become translation statements with their dependency files;
-objects live in folders named after their compile settings (a source that
-several modules compile the same way compiles once); and a module copied into
+objects are named after their compile settings (a source that several
+modules compile the same way compiles once); and a module copied into
 the source tree by ``--inplace`` is linked there directly.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from .errors import ConfigError, NinjagenError
 from .extension import Extension
+from .build_layout import ObjectTags, link_temp
 from .project import BuildExtRecording
 from .translators import translate_sources
 
@@ -49,14 +48,14 @@ def _apply_state(cc: "CCompiler", state: Mapping[str, Any]) -> None:
     cc.set_link_objects(state.get("objects") or [])
 
 
-def _object_dir(build_dir: str, call: Mapping[str, Any]) -> str:
-    """Objects compiled with the same commands and settings share a folder."""
+def _object_tag(tags: ObjectTags, call: Mapping[str, Any]) -> str:
+    """Objects compiled with the same commands and settings share a name."""
     args = {k: v for k, v in call["args"].items() if k not in ("sources", "depends", "output_dir")}
-    settings = json.dumps([call["state"], args], sort_keys=True)
-    return os.path.join(build_dir, "obj", hashlib.sha256(settings.encode()).hexdigest()[:10])
+    return tags.tag([call["state"], args])
 
 
-def _compile(cc: "CCompiler", call: Mapping[str, Any], ext: Optional[Extension], build_dir: str) -> list[str]:
+def _compile(cc: "CCompiler", call: Mapping[str, Any], ext: Optional[Extension], build_dir: str,
+             tags: ObjectTags) -> list[str]:
     args = call["args"]
     sources = list(args["sources"])
     include_dirs = list(args.get("include_dirs") or [])
@@ -64,10 +63,10 @@ def _compile(cc: "CCompiler", call: Mapping[str, Any], ext: Optional[Extension],
         owner = ext or Extension(call["ext"] or "build_clib", sources)
         translated = translate_sources(cc, replace(owner, sources=sources), build_dir)
         sources, include_dirs = translated.sources, translated.include_dirs + include_dirs
-    return cc.compile(sources, output_dir=_object_dir(build_dir, call), macros=_macros(args.get("macros")),
+    return cc.compile(sources, output_dir=build_dir, macros=_macros(args.get("macros")),
                       include_dirs=include_dirs, debug=bool(args.get("debug")),
                       extra_preargs=args.get("extra_preargs"), extra_postargs=args.get("extra_postargs"),
-                      depends=args.get("depends"))
+                      depends=args.get("depends"), object_tag=_object_tag(tags, call))
 
 
 def _run_recorded_commands(cc: "CCompiler", rewrites: list[tuple[str, list[str], dict[str, str]]]) -> list[str]:
@@ -114,6 +113,7 @@ def replay(cc: "CCompiler", recording: BuildExtRecording, extensions: Mapping[st
     outputs: dict[str, str] = {}
     scopes: list[tuple[list[str], dict[str, str]]] = []  # statements of a call, and the commands then
     rewrites: list[tuple[str, list[str], dict[str, str]]] = []  # statement, the argv setuptools had, its files
+    tags = ObjectTags()
     for call in recording.calls:
         args = call["args"]
         name = call.get("ext")
@@ -124,7 +124,7 @@ def replay(cc: "CCompiler", recording: BuildExtRecording, extensions: Mapping[st
             scopes.append(([], cc.toolchain_variables()))
             argvs = call.get("argv") or []
             if call["call"] == "compile":
-                ours = dict(zip(call["returned"], _compile(cc, call, ext, build_dir)))
+                ours = dict(zip(call["returned"], _compile(cc, call, ext, build_dir, tags)))
                 objects.update(ours)
                 scopes[-1][0].extend(k for k in cc.graph.edges if k not in before)
                 for argv in argvs:  # one per source: -o names its object
@@ -147,7 +147,7 @@ def replay(cc: "CCompiler", recording: BuildExtRecording, extensions: Mapping[st
                     library_dirs=args.get("library_dirs"), runtime_library_dirs=args.get("runtime_library_dirs"),
                     export_symbols=args.get("export_symbols"), debug=bool(args.get("debug")),
                     extra_preargs=args.get("extra_preargs"), extra_postargs=args.get("extra_postargs"),
-                    build_temp=_object_dir(build_dir, call), target_lang=args.get("target_lang"))
+                    build_temp=link_temp(build_dir, output), target_lang=args.get("target_lang"))
             new = [k for k in cc.graph.edges if k not in before]
             scopes[-1][0].extend(new)
             rewrites.extend((k, argvs[0], inputs) for k in new if argvs and cc.graph.edges[k].rule.startswith("link"))

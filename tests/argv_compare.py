@@ -27,7 +27,8 @@ REWRITES = [
     "ninja's shell looks up the same word in the same PATH",
     "the project folder (two unpacked copies) is left out of every word",
     "paths of sources, objects, archives and modules are normalized: distutils keeps a source's './', ninja does not",
-    "object folders: setuptools' build/temp.<platform>/ and ninjagen's build/obj/<settings hash>/ are both <temp>/",
+    "object folders: setuptools' build/temp.<platform>/ and ninjagen's build/ are both <temp>/, and the tag of the "
+    "compile settings in ninjagen's object names (build/src/a.<tag>.o) is left out",
     "a module is named by its file name: setuptools links it in build/lib.<platform>/ and copies it in place, "
     "ninjagen links it in place",
     "ninjagen's additions, said at configure time: -MMD -MF <depfile>, -fdiagnostics-color=always, "
@@ -39,7 +40,8 @@ REWRITES = [
 ]
 
 NINJA_RULES = ["cc", "cxx", "link_so", "link_so_cxx", "link_exe", "link_exe_cxx", "ar"]
-_TEMP = re.compile(r"build/temp\.[^/]+/|build/obj/[0-9a-f]{10}/")
+_TEMP = re.compile(r"build/temp\.[^/]+/")
+_TAGGED_OBJECT = re.compile(r"^build/(.+)\.[0-9a-f]{6}(?:[0-9a-f]{4})?(\.(?:o|obj))$")
 _LIB = re.compile(r"build/lib\.[^/]+/")
 _TRANSLATED = re.compile(r"build/(cython|swig)/")
 _MODULE = re.compile(r"\.(so|pyd|dylib)$")
@@ -50,7 +52,7 @@ def _word(word: str, root: str) -> str:
     word = word.replace(root.rstrip("/") + "/", "")
     if _BUILT.search(word) and not word.startswith("-"):
         word = os.path.normpath(word)
-    word = _TEMP.sub("<temp>/", _LIB.sub("", word))
+    word = _TAGGED_OBJECT.sub(r"<temp>/\1\2", _TEMP.sub("<temp>/", _LIB.sub("", word)))
     if _MODULE.search(word) and not word.startswith("-"):
         word = os.path.basename(word)
     return _TRANSLATED.sub("", word)

@@ -60,7 +60,7 @@ def ninja(project: Path, *args: str, check: bool = True) -> subprocess.Completed
 
 
 def planned(project: Path) -> list[str]:
-    """The descriptions of the statements a `ninja` run would execute now, e.g. 'CC build/obj/.../a.o'."""
+    """The descriptions of the statements a `ninja` run would execute now, e.g. 'CC build/src/a.1a2b3c.o'."""
     out = ninja(project, "-n").stdout
     return [m.group(1) for m in re.finditer(r"^\[\d+/\d+\] (.*)$", out, re.M)]
 

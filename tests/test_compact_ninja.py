@@ -1,9 +1,10 @@
 """build.ninja says once what many statements share, and ninja still expands the commands the statements say.
 
-An extension's flags are one file variable its compile statements refer to, an
-object folder is one variable its paths start with, and a link's response file
-is its inputs (``$in``) and its library options, not a second copy of the
-object list.  Only the spelling is shorter: the commands, response files and
+An extension's flags are one file variable its compile statements refer to, and
+a link's response file is its inputs (``$in``) and its library options, not a
+second copy of the object list.  Paths are written out whole (the sources'
+paths under the build folder, tagged: ``build/src/a.<tag>.o``), which ninja
+reads faster than paths starting with a variable.  Only the spelling is shorter: the commands, response files and
 compile_commands.json are what they were (tests/golden and the argv comparisons
 hold them).
 """
@@ -14,7 +15,7 @@ import json
 import re
 import subprocess
 
-from ninjagen import Extension, StaticLibrary
+from ninjagen import Extension, StaticLibrary, build_layout
 from ninjagen.compdb import _ninja_shell_escape
 from ninjagen.compilers.unix import response_file_content
 from ninjagen.configure import configure
@@ -48,19 +49,36 @@ def test_an_extensions_flags_are_written_once(tmp_path):
     # the first extension's flags are the file's args, which its statements leave alone; the others
     # refer to their own file variable; the links, whose rule reads $args too, say they have none
     assert re.search(r"^args = -DONLY_M0=1 ", text, re.M)
-    assert len(re.findall(r"^build \S+/m0/s\d\.o: cc m0/s\d\.c\n(?!  )", text, re.M)) == 6
+    assert len(re.findall(r"^build \S+/m0/s\d\.\w+\.o: cc m0/s\d\.c\n(?!  )", text, re.M)) == 6
     for i in (1, 2):
         (name,) = re.findall(rf"^(args_\d+) = -DONLY_M{i}=1 ", text, re.M)
-        assert len(re.findall(rf"^build \S+/m{i}/s\d\.o: cc m{i}/s\d\.c\n  args = \${name}$", text, re.M)) == 6
+        assert len(re.findall(rf"^build \S+/m{i}/s\d\.\w+\.o: cc m{i}/s\d\.c\n  args = \${name}$", text, re.M)) == 6
     assert len(re.findall(r"^build m\d\.\S+: link_so .*\n  args =$", text, re.M)) == 3
 
 
-def test_an_object_folder_is_named_once(tmp_path):
-    result = _configured(tmp_path, [Extension("m", [f"src/s{j}.c" for j in range(4)])])
-    (folder,) = result.compiler.graph.folders
-    assert folder.startswith("build/obj/") and result.text.count(folder) == 1
-    (name,) = re.findall(rf"^(o\d+) = {folder}$", result.text, re.M)
-    assert result.text.count(f"${name}/src/s0.o") == 2  # written by its compile, read by the link
+def test_objects_are_the_sources_paths_under_the_build_folder_tagged_with_their_settings(tmp_path):
+    result = _configured(tmp_path, [Extension("m", ["src/s0.c", "src/s1.c"]),
+                                    Extension("n", ["src/s0.c", "n.c"]),  # compiled as m compiles it: once
+                                    Extension("o", ["src/s0.c"], define_macros=[("O", "1")])])
+    tags: dict[str, list[str]] = {}  # source -> the tags of its objects
+    for out, edge in result.compiler.graph.edges.items():
+        if edge.rule == "cc":
+            source, tag = re.fullmatch(r"build/(.+)\.([0-9a-f]{6})\.o", out).groups()
+            assert edge.inputs == (source + ".c",)
+            tags.setdefault(source, []).append(tag)
+    (tag,) = set(tags["src/s1"]) | set(tags["n"])  # m's and n's settings are the same
+    assert len(tags["src/s0"]) == 2 and tag in tags["src/s0"]  # o's differ
+    # written out whole, not through a variable that ninja would evaluate on every run
+    assert result.text.count(f"build/src/s0.{tag}.o") == 3 and not re.search(r"^o\d+ = ", result.text, re.M)
+
+
+def test_two_settings_whose_tags_would_be_one_get_longer_ones(monkeypatch):
+    # two digests with the same first six hex digits (one in 16 million pairs), put in the digests' memo
+    monkeypatch.setitem(build_layout._digests, repr(["a"]), "abcdef" + "1" * 58)
+    monkeypatch.setitem(build_layout._digests, repr(["b"]), "abcdef" + "2" * 58)
+    tags = build_layout.ObjectTags()
+    assert tags.tag(["a"]) == "abcdef" and tags.tag(["b"]) == "abcdef2222" and tags.tag(["a"]) == "abcdef"
+    assert build_layout.ObjectTags().tag(["b"]) == "abcdef"  # alone in its configure, it has the short one
 
 
 def test_a_link_and_an_archive_do_not_repeat_their_objects(tmp_path):

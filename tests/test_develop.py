@@ -65,7 +65,7 @@ def test_edit_then_import_rebuilds_with_progress_and_a_noop_is_silent(sample, ve
     greeting, where, ninjagen_loaded = first.stdout.splitlines()
     assert greeting == "Hello, x!"
     assert Path(where).parent == project and ninjagen_loaded == "False"
-    assert re.search(r"^\[1/2\] CC .*hello\.o$", first.stderr, re.M), first.stderr  # ninja's progress, on stderr
+    assert re.search(r"^\[1/2\] CC build/hello\.[0-9a-f]{6}\.o$", first.stderr, re.M), first.stderr  # ninja's progress, on stderr
     assert "LINK hello." in first.stderr
 
     unchanged = venv.run(code, elsewhere)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -163,7 +164,7 @@ def test_missing_deps_say_whether_the_output_exists():
     assert _said(line, _graph(files=[])) == [f"mod.a: o/a.o does not exist (never built, or deleted): {LINK_A}"]
 
 
-def test_a_new_object_folder_is_a_change_of_compile_settings():
+def test_a_new_object_name_is_a_change_of_compile_settings():
     graph = _graph(files=[], earlier={"o/a.o": "o/old/a.o"})
     assert _said(["deps for 'o/a.o' are missing"], graph) == [
         "mod.a: the compile settings of src/a.c changed (defines, include folders or extra compile arguments), "
@@ -293,7 +294,8 @@ def _output(project: Path, name: str) -> str:
 
 
 def _object(project: Path, source: str) -> str:
-    (found,) = sorted(project.glob(f"build/obj/*/{Path(source).with_suffix('.o')}"),
+    stem = Path(source).with_suffix("")
+    (found,) = sorted((p for p in project.glob(f"build/{stem}.*.o") if re.fullmatch(r"[0-9a-f]{6}", p.suffixes[-2][1:])),
                       key=lambda p: p.stat().st_mtime_ns)[-1:]
     return found.relative_to(project).as_posix()
 
@@ -311,7 +313,7 @@ def test_never_built_then_nothing_to_rebuild(sample, capsys, ninja_exe):
     project = sample("multi")
     configure(project)
     (line,) = _explain(project, capsys)
-    assert line.startswith("3 outputs do not exist (never built, or deleted): build/obj/")
+    assert line.startswith("3 outputs do not exist (never built, or deleted): build/lib/geom.")
     assert line.endswith(": 3 compiles, then the archive build/lib/libgeom.a, then 2 links "
                          "(shapes._area and shapes._perimeter)")
     _ninja(project)
@@ -366,7 +368,7 @@ def test_a_changed_define_regenerates_first_then_changes_the_compile(sample, cap
 
 def test_a_changed_compile_command(sample, capsys, ninja_exe):
     project = _built(sample)
-    configure(project, "--map-prefix")  # -ffile-prefix-map on every compile, the same object folders
+    configure(project, "--map-prefix")  # -ffile-prefix-map on every compile, the same object names
     assert _explain(project, capsys) == [
         "the compile commands of 3 sources changed (flags, compiler or launcher): lib/geom.c, src/shapes/_area.c and "
         "src/shapes/_perimeter.c: 3 compiles, then the archive build/lib/libgeom.a, then 2 links "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import textwrap
 
@@ -84,7 +85,8 @@ def _normalize(argv: list[str]) -> list[str]:
             continue
         if word == "-fdiagnostics-color=always":
             continue
-        out.append(os.path.basename(word) if word.endswith((".o", ".so")) else word)
+        # objects by their names, less ninjagen's tag of the compile settings (a.1a2b3c.o)
+        out.append(re.sub(r"\.[0-9a-f]{6}\.o$", ".o", os.path.basename(word)) if word.endswith((".o", ".so")) else word)
     return out
 
 

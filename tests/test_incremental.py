@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 from conftest import configure, ninja, planned, run_python, touch, write
@@ -10,8 +11,9 @@ from ninjagen.cli import main
 
 
 def _kinds(descriptions: list[str]) -> list[str]:
-    """'CC build/obj/1a2b/src/shapes/_area.o' -> 'CC _area.o'."""
-    return sorted(f"{d.split()[0]} {d.split()[-1].rsplit('/', 1)[-1]}" for d in descriptions)
+    """'CC build/src/shapes/_area.1a2b3c.o' -> 'CC _area.o'."""
+    return sorted(f"{d.split()[0]} {re.sub(r'[.][0-9a-f]{6}[.]o$', '.o', d.split()[-1].rsplit('/', 1)[-1])}"
+                  for d in descriptions)
 
 
 def _built(project):

@@ -426,8 +426,11 @@ class CCompiler:
         parts = [("__" if p == ".." else p) for p in path.split("/") if p]
         return os.path.join(*parts) if parts else name
 
-    def object_filenames(self, source_filenames: Iterable[str], strip_dir: bool = False, output_dir: str = "") -> list[str]:
+    def object_filenames(self, source_filenames: Iterable[str], strip_dir: bool = False, output_dir: str = "", *,
+                         tag: str = "") -> list[str]:
+        """distutils' object names (``<output_dir>/src/a.o`` for ``src/a.c``); with a *tag*, ``src/a.<tag>.o``."""
         objects = []
+        tag = "." + tag if tag else ""
         prefix = os.path.join(output_dir or "", "")  # join(output_dir, rel) is prefix + rel
         known, special, default, out_base = self.src_extensions, self.object_extensions, self.obj_extension, self._out_base
         inline = not strip_dir and _NO_DRIVES and os.sep == "/"  # out_base's usual case, written out below
@@ -441,7 +444,7 @@ class CCompiler:
             path = (c_normpath(base) or ".") if inline else ""
             if not inline or path.startswith(("/", "../")) or path == "..":
                 path = out_base(base, strip_dir)
-            rel = path + special.get(ext, default)
+            rel = path + tag + special.get(ext, default)
             objects.append(prefix + rel if not rel.startswith("/") else os.path.join(output_dir or "", rel))
         return objects
 
@@ -529,16 +532,20 @@ class CCompiler:
     def compile(self, sources: Sequence[str], output_dir: Optional[str] = None,
                 macros: Optional[Sequence[MacroSpec]] = None, include_dirs: Optional[Sequence[str]] = None,
                 debug: bool = False, extra_preargs: Optional[Sequence[str]] = None,
-                extra_postargs: Optional[Sequence[str]] = None, depends: Optional[Sequence[str]] = None) -> list[str]:
-        """Record one compile statement per source; return the object file names."""
+                extra_postargs: Optional[Sequence[str]] = None, depends: Optional[Sequence[str]] = None, *,
+                object_tag: str = "") -> list[str]:
+        """Record one compile statement per source; return the object file names.
+
+        An *object_tag* goes into each object's name (``<output_dir>/src/a.<tag>.o``): configure's
+        way of keeping apart the objects of one source compiled with different settings, without a
+        folder per settings, which would make every object path longer and deeper for ninja to stat.
+        """
         sources = [normal_path(src) for src in _as_list(sources, "sources")]  # as the statements have them
-        objects = _not_options(self.object_filenames(sources, output_dir=output_dir or ""))
+        objects = _not_options(self.object_filenames(sources, output_dir=output_dir or "", tag=object_tag))
         sources = _not_options(sources)
         pp_opts = self.preprocess_options(macros, include_dirs)
         self.check_dependency_paths(sources, _as_list(include_dirs, "include_dirs") + list(self.include_dirs))
         implicit = _as_list(depends, "depends")
-        if output_dir:
-            self.graph.share_folder(output_dir)  # its name is written once in build.ninja
         preargs, postargs = list(extra_preargs or []), list(extra_postargs or [])
         self.graph.add_all(self._compile_edges(sources, objects, pp_opts, debug, preargs, postargs, implicit))
         return objects
