@@ -18,6 +18,7 @@ from typing import Any, Iterator, Mapping, Optional, Sequence
 
 from ._version import __version__
 from .atomic import atomic_write
+from .build_layout import ObjectTags, link_temp
 from .compdb import compile_commands
 from .compilers import customize_compiler, new_compiler
 from .compilers.base import CCompiler
@@ -27,7 +28,6 @@ from .errors import ConfigError, NinjagenError
 from .extension import Extension
 from .graph import forget_build_log
 from .launchers import LAUNCHER_ENV, resolve_launcher
-from .build_layout import ObjectTags, link_temp
 from .pools import apply_heavy_pool
 from .regenerate import add_regeneration, regeneration_inputs
 from .replay import notes, replay

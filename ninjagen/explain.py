@@ -213,7 +213,7 @@ class NinjaGraph(Graph):
         folder, stem, suffix = match.group(1) or "", match.group(2), match.group(3)
         same_source = re.compile(re.escape(stem) + r"\." + TAG_PATTERN + re.escape(suffix))
         try:
-            names = os.listdir(os.path.join(self.root, build + folder) if build + folder else self.root)
+            names = os.listdir(os.path.join(self.root, build + folder))
         except OSError:
             return None
         found = [build + folder + name for name in names if same_source.fullmatch(name)]
