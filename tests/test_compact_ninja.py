@@ -2,11 +2,11 @@
 
 An extension's flags are one file variable its compile statements refer to, and
 a link's response file is its inputs (``$in``) and its library options, not a
-second copy of the object list.  Paths are written out whole (the sources'
-paths under the build folder, tagged: ``build/src/a.<tag>.o``), which ninja
-reads faster than paths starting with a variable.  Only the spelling is shorter: the commands, response files and
-compile_commands.json are what they were (tests/golden and the argv comparisons
-hold them).
+second copy of the object list.  Paths are written out whole (objects are the
+sources' paths under the build folder, tagged: ``build/src/a.<tag>.o``), which
+ninja reads faster than paths that start with a variable.  Only the spelling
+changes: the commands, response files and compile_commands.json are what they
+were (tests/golden and the argv comparisons hold them).
 """
 
 from __future__ import annotations
