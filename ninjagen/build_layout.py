@@ -17,7 +17,7 @@ import json
 import os
 from typing import Any
 
-__all__ = ["ObjectTags", "TAG_PATTERN", "link_temp"]
+__all__ = ["ObjectTags", "TAG_PATTERN", "kept_inside", "link_temp"]
 
 #: a tag as object names hold it: six hex digits, ten for a settings digest whose first six another one has
 TAG_PATTERN = r"[0-9a-f]{6}(?:[0-9a-f]{4})?"
@@ -44,16 +44,20 @@ class ObjectTags:
         """The tag for objects compiled with *settings* (JSON-able values)."""
         digest = _digest(settings)
         short = digest[:6]
-        if self._owners.setdefault(short, digest) == digest:
-            return short
-        self._owners[digest[:10]] = digest
-        return digest[:10]
+        return short if self._owners.setdefault(short, digest) == digest else digest[:10]
+
+
+def kept_inside(path: str) -> str:
+    """*path* made relative, so that joined to a folder it stays inside it: no drive, no leading "/",
+    and each ".." above the start is "__" ("" when nothing is left, as of "/")."""
+    path = os.path.normpath(os.path.splitdrive(path)[1]).replace(os.sep, "/")
+    if not path.startswith(("/", "../")) and path != "..":
+        return path
+    parts = [("__" if p == ".." else p) for p in path.split("/") if p]
+    return os.path.join(*parts) if parts else ""
 
 
 def link_temp(build_dir: str, output: str) -> str:
     """Where the link of *output* puts what it makes besides it (an import library, a ``.def`` file):
     the build folder's copy of the module's folder, so two modules never share one."""
-    folder = os.path.normpath(os.path.dirname(output) or ".")
-    folder = os.path.splitdrive(folder)[1]
-    parts = [("__" if part == ".." else part) for part in folder.replace(os.sep, "/").split("/") if part]
-    return os.path.join(build_dir, *parts) if parts else build_dir
+    return os.path.normpath(os.path.join(build_dir, kept_inside(os.path.dirname(output) or ".")))

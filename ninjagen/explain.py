@@ -216,8 +216,8 @@ class NinjaGraph(Graph):
             names = os.listdir(os.path.join(self.root, build + folder))
         except OSError:
             return None
-        found = [build + folder + name for name in names if same_source.fullmatch(name)]
-        found = [f for f in found if f != path]
+        own = path[len(build + folder):]
+        found = [build + folder + name for name in names if name != own and same_source.fullmatch(name)]
         if found and self._outputs is None:
             self._outputs = {line.rsplit(": ", 1)[0] for line in self._ninja("-t", "targets", "all").splitlines()}
         found = [f for f in found if f not in (self._outputs or ())]  # not another module's object

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Iterable, Mapping, Optional, Sequence, Union
 
 from ..errors import CompileError, ConfigError
 from ..extension import LANGUAGES, SOURCE_LANGUAGES
+from ..build_layout import kept_inside
 from ..graph import BuildGraph, Edge, c_normpath, forget_build_log, normal_path
 from ..probe import Probe, run_command, succeeds
 from ..state import DEFAULT_BUILD_DIR
@@ -420,11 +421,7 @@ class CCompiler:
         """*name* made relative, so that it cannot leave the output directory."""
         if strip_dir:
             return os.path.basename(name)
-        path = os.path.normpath(name if _NO_DRIVES else os.path.splitdrive(name)[1]).replace(os.sep, "/")
-        if not path.startswith(("/", "../")) and path != "..":
-            return path
-        parts = [("__" if p == ".." else p) for p in path.split("/") if p]
-        return os.path.join(*parts) if parts else name
+        return kept_inside(name) or name
 
     def object_filenames(self, source_filenames: Iterable[str], strip_dir: bool = False, output_dir: str = "", *,
                          tag: str = "") -> list[str]:
